@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * axvm: the userspace ABI of /dev/axvm.
+ *
+ * Three kinds of file descriptor, as KVM has:
+ *   /dev/axvm     system ioctls: version, extensions, create/list/open VMs
+ *   VM fd         configure memory, images, devices; lifecycle; vCPUs
+ *   vCPU fd       RUN, registers, interrupts; mmap() gives struct axvm_run
+ * and a console fd per VM (read/poll/write).
+ *
+ * Versioning: AXVM_API_VERSION changes only if an existing ioctl changes
+ * meaning, which we do not do. New features are new ioctls or new flag
+ * bits, announced through AXVM_CHECK_EXTENSION. Every struct has flags
+ * and reserved fields that must be zero; the kernel refuses unknown flags
+ * and nonzero reserved fields with -EINVAL, so they can be given a
+ * meaning later without breaking old callers. See docs/api.md.
+ */
+#ifndef _UAPI_LINUX_AXVM_H
+#define _UAPI_LINUX_AXVM_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define AXVM_API_VERSION	1
+
+/* ioctl type byte: free in Documentation/userspace-api/ioctl/ioctl-number.rst */
+#define AXVMIO			0xB9
+
+#define AXVM_ID_NONE		0xffffffffu
+#define AXVM_NAME_LEN		32
+
+/* ---- /dev/axvm ---------------------------------------------------------- */
+
+/* Returns AXVM_API_VERSION. */
+#define AXVM_GET_API_VERSION	_IO(AXVMIO, 0x00)
+/* arg: an AXVM_CAP_*; returns 0 when absent, > 0 when present (or a value). */
+#define AXVM_CHECK_EXTENSION	_IO(AXVMIO, 0x01)
+/* Returns a new VM fd; fills in id. */
+#define AXVM_CREATE_VM		_IOWR(AXVMIO, 0x02, struct axvm_create_vm)
+/* Copies up to nr ids into ids; sets nr to the number of VMs. */
+#define AXVM_LIST_VMS		_IOWR(AXVMIO, 0x03, struct axvm_vm_list)
+/* Returns a new fd for an existing managed VM. */
+#define AXVM_OPEN_VM		_IOW(AXVMIO, 0x04, struct axvm_open_vm)
+
+/* Capabilities for AXVM_CHECK_EXTENSION. */
+#define AXVM_CAP_VMM_MODE	1	/* RUN from userspace threads */
+#define AXVM_CAP_MANAGED_MODE	2	/* kernel threads run the vCPUs */
+#define AXVM_CAP_MAX_VCPUS	3	/* returns the per-VM vCPU limit */
+#define AXVM_CAP_MAX_VMS	4	/* returns the VM limit */
+#define AXVM_CAP_MAP_IDENTICAL	5	/* AXVM_MAP_IDENTICAL regions */
+#define AXVM_CAP_HW_VIRT	6	/* a hardware backend is present */
+#define AXVM_CAP_DEV_UART16550	7
+#define AXVM_CAP_DEV_DEBUG_EXIT	8
+#define AXVM_CAP_IMAGE_ELF	9
+#define AXVM_CAP_IMAGE_MULTIBOOT 10
+#define AXVM_CAP_CONSOLE	11
+#define AXVM_CAP_NR		12	/* one past the last */
+
+#define AXVM_VM_MANAGED		(1u << 0)	/* else VMM mode */
+#define AXVM_CREATE_VM_VALID_FLAGS	AXVM_VM_MANAGED
+
+struct axvm_create_vm {
+	__u32 flags;		/* AXVM_VM_* */
+	__u32 id;		/* in: 0 = pick; out: the id */
+	__u32 max_vcpus;	/* 1..AXVM_CAP_MAX_VCPUS */
+	__u32 pad;
+	__u64 pcpu_sets[8];	/* per vCPU pCPU bitmask (managed); 0 = any */
+	char name[AXVM_NAME_LEN];	/* NUL-terminated, unique; "" = vm<id> */
+	__u64 reserved[4];
+};
+
+struct axvm_vm_list {
+	__u32 nr;		/* in: room in ids; out: number of VMs */
+	__u32 flags;		/* must be 0 */
+	__u64 ids;		/* user pointer to __u32[nr] */
+};
+
+struct axvm_open_vm {
+	__u32 id;
+	__u32 flags;		/* must be 0 */
+	__u64 reserved[2];
+};
+
+/* ---- VM fd -------------------------------------------------------------- */
+
+/* VM states: axvm's VMStatus. */
+enum axvm_vm_state {
+	AXVM_VM_LOADING = 0,	/* created, being configured */
+	AXVM_VM_LOADED = 1,	/* configured (FINALIZE) */
+	AXVM_VM_RUNNING = 2,
+	AXVM_VM_SUSPENDED = 3,
+	AXVM_VM_STOPPING = 4,
+	AXVM_VM_STOPPED = 5,
+};
+
+/* Why a VM stopped (axvm_vm_info.exit_reason). */
+enum axvm_stop_reason {
+	AXVM_STOP_NONE = 0,
+	AXVM_STOP_REQUESTED = 1,	/* STOP ioctl or unload */
+	AXVM_STOP_DEBUG_EXIT = 2,	/* guest wrote exit_code to port 0xf4 */
+	AXVM_STOP_SHUTDOWN = 3,		/* triple fault */
+	AXVM_STOP_FAIL_ENTRY = 4,	/* hardware refused the guest state */
+	AXVM_STOP_INTERNAL_ERROR = 5,
+	AXVM_STOP_POWEROFF = 6,
+};
+
+struct axvm_vm_stats {
+	__u64 exits;
+	__u64 io_exits;
+	__u64 mmio_exits;
+	__u64 unhandled_io;
+	__u64 unhandled_mmio;
+	__u64 injected_irqs;
+	__u64 hypercalls;
+	__u64 halts;
+	__u64 npf_populated;	/* RAM pages populated on first touch */
+	__u64 reserved[7];
+};
+
+struct axvm_vm_info {
+	__u32 id;
+	__u32 state;		/* enum axvm_vm_state */
+	__u32 flags;		/* AXVM_VM_* given at creation */
+	__u32 max_vcpus;
+	__u32 nr_vcpus;
+	__u32 exit_reason;	/* enum axvm_stop_reason */
+	__s64 exit_code;	/* debug-exit value, hardware reason, ... */
+	__u64 memory_bytes;	/* sum of region sizes */
+	__u64 created_ns;	/* CLOCK_MONOTONIC */
+	char name[AXVM_NAME_LEN];
+	struct axvm_vm_stats stats;
+	__u64 reserved[4];
+};
+#define AXVM_GET_VM_INFO	_IOR(AXVMIO, 0x10, struct axvm_vm_info)
+
+/* Memory regions (axvisor's memory_regions). */
+#define AXVM_MEM_READ		(1u << 0)
+#define AXVM_MEM_WRITE		(1u << 1)
+#define AXVM_MEM_EXEC		(1u << 2)
+#define AXVM_MEM_USER		(1u << 3)	/* accepted, as axvisor's USER */
+#define AXVM_MEM_POPULATE	(1u << 8)	/* allocate now, not on first touch */
+#define AXVM_MEM_VALID_FLAGS	(AXVM_MEM_READ | AXVM_MEM_WRITE | AXVM_MEM_EXEC | \
+				 AXVM_MEM_USER | AXVM_MEM_POPULATE)
+
+#define AXVM_MAP_ALLOC		0	/* anonymous RAM */
+#define AXVM_MAP_IDENTICAL	1	/* GPA == HPA (CAP_SYS_RAWIO) */
+
+struct axvm_memory_region {
+	__u64 gpa;		/* 4 KiB aligned */
+	__u64 size;		/* 4 KiB multiple, > 0 */
+	__u32 flags;		/* AXVM_MEM_* */
+	__u32 map_type;		/* AXVM_MAP_* */
+	__u64 reserved[2];
+};
+#define AXVM_SET_MEMORY_REGION	_IOW(AXVMIO, 0x11, struct axvm_memory_region)
+#define AXVM_DEL_MEMORY_REGION	_IOW(AXVMIO, 0x12, struct axvm_memory_region)
+
+struct axvm_guest_access {
+	__u64 gpa;
+	__u64 size;		/* at most 1 MiB per call */
+	__u64 buf;		/* user pointer */
+	__u32 flags;		/* must be 0 */
+	__u32 pad;
+};
+#define AXVM_READ_GUEST		_IOW(AXVMIO, 0x13, struct axvm_guest_access)
+#define AXVM_WRITE_GUEST	_IOW(AXVMIO, 0x14, struct axvm_guest_access)
+
+/* Images. */
+#define AXVM_IMAGE_RAW		0	/* loaded at gpa */
+#define AXVM_IMAGE_ELF		1	/* PT_LOAD segments; entry = e_entry */
+#define AXVM_IMAGE_MULTIBOOT	2	/* Multiboot v1 ELF32 */
+
+#define AXVM_MODE_REAL		0
+#define AXVM_MODE_PROTECTED	1
+#define AXVM_MODE_LONG		2
+
+#define AXVM_IMAGE_SET_ENTRY	(1u << 0)	/* make the image's entry the VM's */
+#define AXVM_IMAGE_VALID_FLAGS	AXVM_IMAGE_SET_ENTRY
+
+struct axvm_image {
+	__u64 buf;		/* user pointer to the image bytes */
+	__u64 size;
+	__u64 gpa;		/* RAW: load address */
+	__u32 format;		/* AXVM_IMAGE_* */
+	__u32 flags;		/* AXVM_IMAGE_* flags */
+	__u64 entry;		/* out: entry point */
+	__u32 mode;		/* out: the mode the image wants */
+	__u32 pad;
+	__u64 reserved[2];
+};
+#define AXVM_LOAD_IMAGE		_IOWR(AXVMIO, 0x15, struct axvm_image)
+
+/* Emulated devices. */
+#define AXVM_DEV_UART16550	1
+#define AXVM_DEV_DEBUG_EXIT	2
+
+#define AXVM_SPACE_PIO		0
+#define AXVM_SPACE_MMIO		1
+
+#define AXVM_IRQ_NONE		0xffffffffu
+
+struct axvm_device {
+	__u32 type;		/* AXVM_DEV_* */
+	__u32 space;		/* AXVM_SPACE_* */
+	__u64 base;
+	__u64 length;
+	__u32 irq;		/* IRQ line or AXVM_IRQ_NONE */
+	__u32 flags;		/* must be 0 */
+	char name[16];
+	__u64 reserved[2];
+};
+#define AXVM_ADD_DEVICE		_IOW(AXVMIO, 0x16, struct axvm_device)
+
+/* arg: the vCPU id, 0..max_vcpus-1; returns a vCPU fd. */
+#define AXVM_CREATE_VCPU	_IO(AXVMIO, 0x17)
+
+/* Entry point and mode for every vCPU (axvm's bsp/ap entries). */
+struct axvm_entry {
+	__u64 entry;
+	__u32 mode;		/* AXVM_MODE_* */
+	__u32 flags;		/* must be 0 */
+	__u64 reserved[2];
+};
+#define AXVM_SET_ENTRY		_IOW(AXVMIO, 0x18, struct axvm_entry)
+
+/* Lifecycle (DESIGN.md §2); each refuses an illegal transition. */
+#define AXVM_FINALIZE		_IO(AXVMIO, 0x19)	/* loading -> loaded */
+#define AXVM_START		_IO(AXVMIO, 0x1a)	/* loaded -> running */
+#define AXVM_PAUSE		_IO(AXVMIO, 0x1b)	/* running -> suspended */
+#define AXVM_RESUME		_IO(AXVMIO, 0x1c)	/* suspended -> running */
+#define AXVM_STOP		_IO(AXVMIO, 0x1d)	/* -> stopped */
+#define AXVM_RESTART		_IO(AXVMIO, 0x1e)	/* stopped -> running */
+#define AXVM_DESTROY		_IO(AXVMIO, 0x1f)	/* managed: drop the module's ref */
+
+struct axvm_irq {
+	__u32 vcpu;		/* target vCPU id */
+	__u32 irq;		/* IRQ line (delivered as vector 0x20 + line) */
+	__u32 flags;		/* must be 0 */
+	__u32 pad;
+};
+#define AXVM_IRQ_LINE		_IOW(AXVMIO, 0x20, struct axvm_irq)
+
+/* Returns the console fd: read guest output, write guest input, poll. */
+#define AXVM_GET_CONSOLE_FD	_IO(AXVMIO, 0x21)
+
+/* ---- vCPU fd ------------------------------------------------------------ */
+
+#define AXVM_RUN		_IO(AXVMIO, 0x80)
+
+struct axvm_regs {
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+#define AXVM_GET_REGS		_IOR(AXVMIO, 0x81, struct axvm_regs)
+#define AXVM_SET_REGS		_IOW(AXVMIO, 0x82, struct axvm_regs)
+
+struct axvm_segment {
+	__u64 base;
+	__u32 limit;
+	__u16 selector;
+	__u16 attrib;		/* VMCB attribute format: type, S, DPL, P, AVL, L, DB, G */
+};
+
+struct axvm_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 pad[3];
+};
+
+struct axvm_sregs {
+	struct axvm_segment cs, ds, es, fs, gs, ss, tr, ldt;
+	struct axvm_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, efer;
+	__u64 reserved[4];
+};
+#define AXVM_GET_SREGS		_IOR(AXVMIO, 0x83, struct axvm_sregs)
+#define AXVM_SET_SREGS		_IOW(AXVMIO, 0x84, struct axvm_sregs)
+
+/* Inject a vector into this vCPU (inject_irq_to_vcpu). */
+struct axvm_interrupt {
+	__u32 vector;		/* 16..255 */
+	__u32 flags;		/* must be 0 */
+};
+#define AXVM_INTERRUPT		_IOW(AXVMIO, 0x85, struct axvm_interrupt)
+
+/* Exit reasons in axvm_run.exit_reason: axvcpu's AxVCpuExitReason. */
+enum axvm_exit_reason {
+	AXVM_EXIT_NONE = 0,
+	AXVM_EXIT_HYPERCALL = 1,
+	AXVM_EXIT_MMIO = 2,
+	AXVM_EXIT_IO = 3,
+	AXVM_EXIT_SHUTDOWN = 4,		/* triple fault */
+	AXVM_EXIT_SYSTEM_DOWN = 5,	/* debug-exit or poweroff */
+	AXVM_EXIT_FAIL_ENTRY = 6,
+	AXVM_EXIT_INTERNAL_ERROR = 7,
+	AXVM_EXIT_NPF = 8,		/* nested page fault nobody claims */
+	AXVM_EXIT_INTR = 9,		/* interrupted (signal or immediate_exit) */
+	AXVM_EXIT_HALT = 10,
+	AXVM_EXIT_STOPPED = 11,		/* the VM was stopped */
+};
+
+#define AXVM_IO_IN		0
+#define AXVM_IO_OUT		1
+
+/* mmap(vcpu_fd, 0, AXVM_RUN_SIZE) */
+#define AXVM_RUN_SIZE		4096
+
+struct axvm_run {
+	/* in */
+	__u8 immediate_exit;
+	__u8 pad0[7];
+	/* out */
+	__u32 exit_reason;	/* enum axvm_exit_reason */
+	__u32 flags;
+	union {
+		/* AXVM_EXIT_IO: for IN, fill data before the next RUN */
+		struct {
+			__u8 direction;	/* AXVM_IO_* */
+			__u8 size;	/* 1, 2, 4 */
+			__u16 port;
+			__u32 count;	/* always 1 for now */
+			__u64 data;
+		} io;
+		/* AXVM_EXIT_MMIO: for a read, fill data before the next RUN */
+		struct {
+			__u64 gpa;
+			__u64 data;
+			__u32 len;	/* 1, 2, 4, 8 */
+			__u8 is_write;
+			__u8 pad[3];
+		} mmio;
+		/* AXVM_EXIT_HYPERCALL: set ret before the next RUN */
+		struct {
+			__u64 nr;
+			__u64 args[6];
+			__u64 ret;
+		} hypercall;
+		/* AXVM_EXIT_SYSTEM_DOWN */
+		struct {
+			__s64 code;
+		} system_down;
+		/* AXVM_EXIT_FAIL_ENTRY */
+		struct {
+			__u64 hardware_reason;
+		} fail_entry;
+		/* AXVM_EXIT_INTERNAL_ERROR */
+		struct {
+			__u32 suberror;
+			__u32 pad;
+			__u64 data[4];
+		} internal;
+		/* AXVM_EXIT_NPF */
+		struct {
+			__u64 gpa;
+			__u64 access;	/* AXVM_MEM_* of the faulting access */
+		} npf;
+		__u8 pad1[256];
+	};
+};
+
+#define AXVM_INTERNAL_ERROR_DECODE	1	/* MMIO instruction not decodable */
+#define AXVM_INTERNAL_ERROR_UNHANDLED	2	/* exit code with no handler */
+
+#endif /* _UAPI_LINUX_AXVM_H */

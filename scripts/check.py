@@ -1,0 +1,454 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""make check / make demo / make kunit: build axvm and run every test tier
+inside QEMU test hosts. Nothing is ever loaded into this machine's kernel.
+
+Tiers (DESIGN.md §7):
+  build        module W=1 -Werror against Debian 6.1 and the test kernel,
+               sparse, checkpatch, userspace tools and tests (64/32-bit)
+  kunit        the KUnit suites in the debug test kernel, then dmesg and
+               kmemleak; the harness self-tests (each must be judged red)
+  integration  the API tests in the stock Debian kernel and in the test kernel
+
+Ends with one line: "N passed, N failed".
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(TOP, "build")
+QEMU_MEM = "1G"
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def run(cmd, **kw):
+    """Run a command; return (rc, combined output)."""
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, errors="replace", **kw)
+    return p.returncode, p.stdout
+
+
+class Tally:
+    def __init__(self):
+        self.tiers = []          # (name, passed, failed, skipped, seconds)
+        self.cur = None
+        self.failures = []
+        self.skips = []
+
+    def begin(self, name):
+        self.cur = [name, 0, 0, 0, time.time()]
+        log(f"=== tier {name}")
+
+    def end(self):
+        name, p, f, s, t0 = self.cur
+        self.tiers.append((name, p, f, s, time.time() - t0))
+        self.cur = None
+
+    def ok(self, name):
+        self.cur[1] += 1
+        log(f"  ok    {name}")
+
+    def fail(self, name, why=""):
+        self.cur[2] += 1
+        self.failures.append(f"{self.cur[0]}: {name}")
+        log(f"  FAIL  {name}")
+        if why:
+            for line in why.rstrip().splitlines()[-40:]:
+                log(f"        | {line}")
+
+    def skip(self, name, why):
+        self.cur[3] += 1
+        self.skips.append(f"{self.cur[0]}: {name}: {why}")
+        log(f"  skip  {name}: {why}")
+
+    def check(self, name, cond, why=""):
+        (self.ok if cond else self.fail)(name, *([why] if not cond else []))
+        return cond
+
+    def summary(self):
+        log("")
+        log(f"{'tier':<22}{'passed':>8}{'failed':>8}{'skipped':>9}{'time':>9}")
+        P = F = S = 0
+        for name, p, f, s, secs in self.tiers:
+            log(f"{name:<22}{p:>8}{f:>8}{s:>9}{secs:>8.0f}s")
+            P, F, S = P + p, F + f, S + s
+        for f in self.failures:
+            log(f"failed: {f}")
+        for s in self.skips:
+            log(f"skipped: {s}")
+        line = f"{P} passed, {F} failed"
+        if S:
+            line += f", {S} skipped"
+        log(line)
+        return F == 0 and P > 0
+
+
+# ---------------------------------------------------------------- setup
+
+def install_deps():
+    rc, out = run([os.path.join(TOP, "scripts/install-deps")])
+    if rc:
+        log(out)
+        sys.exit("axvm: installing dependencies failed")
+    return out.strip().splitlines()[-1]
+
+
+def test_kernel():
+    # Its progress lines go straight to our stderr while it builds.
+    p = subprocess.run([os.path.join(TOP, "scripts/test-kernel")],
+                       stdout=subprocess.PIPE, text=True)
+    if p.returncode:
+        sys.exit("axvm: the test kernel could not be built")
+    return p.stdout.strip().splitlines()[-1]
+
+
+def kbuild(t, label, kdir, outdir, extra=(), want_sparse=False):
+    """Build the module out of a copy of the tree, so builds against two
+    kernels (and a developer's in-tree build) never share objects."""
+    os.makedirs(outdir, exist_ok=True)
+    rc, out = run(["rsync", "-a", "--delete", "--delete-excluded",
+                   "--exclude=*.o", "--exclude=*.ko", "--exclude=.*.cmd",
+                   "--exclude=*.mod", "--exclude=*.mod.c",
+                   "--exclude=modules.order", "--exclude=Module.symvers",
+                   "--include=/Kbuild", "--include=/Makefile",
+                   "--include=/module/***", "--include=/arch/***",
+                   "--include=/include/***", "--include=/tests/",
+                   "--include=/tests/kunit/***", "--exclude=*",
+                   TOP + "/", outdir + "/"])
+    if rc:
+        return t.fail(f"{label}: copy", out)
+    cmd = ["make", "-C", kdir, f"M={outdir}", "W=1",
+           "KCFLAGS=-Werror -DAXVM_VERSION=\\\"%s\\\"" % version(),
+           f"-j{os.cpu_count()}", "modules", *extra]
+    if want_sparse:
+        cmd.append("C=2")
+    rc, out = run(cmd)
+    warn = [l for l in out.splitlines()
+            if re.search(r"warning:|error:", l) and "Skipping BTF" not in l]
+    ok = rc == 0 and not warn
+    t.check(label, ok, "\n".join(warn) or out)
+    return ok
+
+
+def version():
+    with open(os.path.join(TOP, "Makefile")) as f:
+        return re.search(r"^VERSION := (\S+)", f.read(), re.M).group(1)
+
+
+def make_user(t, label, target, env=None):
+    rc, out = run(["make", "-C", TOP, target], env=env)
+    t.check(label, rc == 0, out)
+    return rc == 0
+
+
+# ---------------------------------------------------------------- QEMU
+
+def build_initramfs(name, files, plan):
+    """files: {path inside /axvm: host path}. Returns the cpio.gz path."""
+    root = os.path.join(BUILD, "initramfs", name)
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(os.path.join(root, "bin"))
+    os.makedirs(os.path.join(root, "axvm"))
+    shutil.copy("/bin/busybox", os.path.join(root, "bin/busybox"))
+    shutil.copy(os.path.join(TOP, "tests/harness/init"),
+                os.path.join(root, "init"))
+    os.chmod(os.path.join(root, "init"), 0o755)
+    shutil.copy(os.path.join(TOP, "tests/harness/guest-lib.sh"),
+                os.path.join(root, "axvm/guest-lib.sh"))
+    shutil.copy(os.path.join(TOP, "tests/harness", plan),
+                os.path.join(root, "axvm/plan.sh"))
+    for dst, src in files.items():
+        d = os.path.join(root, "axvm", dst)
+        os.makedirs(os.path.dirname(d), exist_ok=True)
+        if os.path.isdir(src):
+            shutil.copytree(src, d, symlinks=True)
+        else:
+            shutil.copy(src, d)
+    out = os.path.join(BUILD, f"initramfs-{name}.cpio.gz")
+    rc, msg = run(["sh", "-c",
+                   f"cd {root} && find . | cpio -o -H newc --quiet | gzip -1 > {out}"])
+    if rc:
+        sys.exit(f"axvm: initramfs {name}: {msg}")
+    return out
+
+
+def qemu(name, kernel, initrd, timeout, extra_append=""):
+    """Boot a test host; return (results text, console text, finished)."""
+    rdir = os.path.join(BUILD, "runs")
+    os.makedirs(rdir, exist_ok=True)
+    res = os.path.join(rdir, f"{name}.results")
+    con = os.path.join(rdir, f"{name}.console")
+    for f in (res, con):
+        if os.path.exists(f):
+            os.unlink(f)
+    cmd = ["qemu-system-x86_64", "-M", "q35", "-cpu", "max",
+           "-accel", "tcg,thread=single", "-smp", "2", "-m", QEMU_MEM,
+           "-display", "none", "-no-reboot", "-monitor", "none",
+           "-serial", f"file:{con}", "-serial", f"file:{res}",
+           "-kernel", kernel, "-initrd", initrd,
+           "-append", "console=ttyS0 panic=-1 loglevel=4 no_timer_check " + extra_append]
+    try:
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                       timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pass
+    text = open(res, errors="replace").read() if os.path.exists(res) else ""
+    ctext = open(con, errors="replace").read() if os.path.exists(con) else ""
+    return text.replace("\r", ""), ctext.replace("\r", ""), "@@DONE" in text
+
+
+# What in a kernel log is a failure, with the reason reported.
+DMESG_PROBLEMS = [
+    (r"WARNING:", "WARNING"),
+    (r"\bBUG:", "BUG"),
+    (r"KASAN", "KASAN"),
+    (r"UBSAN", "UBSAN"),
+    (r"possible circular locking|possible recursive locking|"
+     r"inconsistent lock state|lockdep", "lockdep"),
+    (r"sleeping function called from invalid context", "sleep-in-atomic"),
+    (r"general protection fault|Oops", "oops"),
+    (r"unreferenced object", "kmemleak"),
+    (r"Kernel panic", "panic"),
+]
+
+
+def scan_log(text):
+    """Return the problems (reason, first lines) a kernel log shows."""
+    found = []
+    lines = text.splitlines()
+    for pat, reason in DMESG_PROBLEMS:
+        for i, l in enumerate(lines):
+            if re.search(pat, l):
+                found.append((reason, "\n".join(lines[i:i + 25])))
+                break
+    return found
+
+
+def parse_blocks(text):
+    """Yield ("result", ok, name) and ("block", kind, args, body)."""
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        l = lines[i]
+        if l.startswith("@@RESULT "):
+            _, st, rest = l.split(" ", 2)
+            yield ("result", st == "ok", rest)
+        elif l.startswith("@@BEGIN "):
+            head = l.split()[1:]
+            body = []
+            i += 1
+            while i < len(lines) and lines[i] != "@@END":
+                body.append(lines[i])
+                i += 1
+            yield ("block", head[0], head[1:], "\n".join(body))
+        i += 1
+
+
+def ktap_cases(body):
+    """(name, status) per test case of a suite's KTAP results; status is
+    ok / fail / skip. Cases are the 4-space-indented results lines."""
+    cases = []
+    for l in body.splitlines():
+        m = re.match(r"^    (ok|not ok) \d+ (?:- )?(\S+)(.*)$", l)
+        if m:
+            st = "fail" if m.group(1) == "not ok" else (
+                "skip" if "# SKIP" in m.group(3) else "ok")
+            cases.append((m.group(2), st, m.group(3)))
+    return cases
+
+
+def judge_run(t, name, text, console, finished):
+    seen_booted = "@@BOOTED" in text
+    if not t.check(f"{name}: host booted", seen_booted,
+                   "\n".join(console.splitlines()[-30:])):
+        return
+    for item in parse_blocks(text):
+        if item[0] == "result":
+            _, ok, rest = item
+            t.check(f"{name}: {rest}" if ok else f"{name}: {rest}", ok)
+            continue
+        _, kind, args, body = item
+        if kind == "ktap":
+            suite = args[0]
+            cases = ktap_cases(body)
+            if suite.startswith("axvm_selftest_"):
+                # Must be judged red: its failing case must count as failed.
+                bad = [c for c in cases if c[1] == "fail"]
+                t.check(f"{name}: selftest {suite} is red",
+                        len(bad) == 1 and len(cases) == 2, body)
+                continue
+            if not cases:
+                t.fail(f"{name}: {suite}: no test cases ran", body)
+            for case, st, rest in cases:
+                if st == "ok":
+                    t.ok(f"{suite}.{case}")
+                elif st == "skip":
+                    t.skip(f"{suite}.{case}", rest.split("# SKIP", 1)[-1].strip())
+                else:
+                    t.fail(f"{suite}.{case}", body)
+        elif kind == "tap":
+            ran = 0
+            for l in body.splitlines():
+                m = re.match(r"^(ok|not ok) \d+ (?:- )?(.*)$", l)
+                if not m:
+                    continue
+                ran += 1
+                desc = m.group(2)
+                if "# SKIP" in desc:
+                    t.skip(f"{args[0]}: {desc.split('# SKIP')[0].strip()}",
+                           desc.split("# SKIP", 1)[1].strip())
+                elif m.group(1) == "ok":
+                    t.ok(f"{args[0]}: {desc}")
+                else:
+                    t.fail(f"{args[0]}: {desc}", body)
+            plan = re.search(r"^1\.\.(\d+)", body, re.M)
+            if not plan or int(plan.group(1)) != ran:
+                t.fail(f"{args[0]}: plan", "TAP plan missing or not matched:\n" + body)
+        elif kind in ("dmesg", "kmemleak"):
+            what, expect = args[0], args[1]
+            probs = scan_log(body)
+            if expect == "clean":
+                t.check(f"{name}: {kind} clean after {what}", not probs,
+                        "\n".join(f"[{r}]\n{b}" for r, b in probs))
+            else:
+                # A harness self-test: the scanner must name the problem.
+                reasons = [r for r, _ in probs]
+                t.check(f"{name}: selftest {what} is red ({expect})",
+                        expect in reasons, body)
+        elif kind == "output":
+            log(body)
+    t.check(f"{name}: ran to completion", finished,
+            "timed out or crashed; last console lines:\n" +
+            "\n".join(console.splitlines()[-30:]))
+
+
+# ---------------------------------------------------------------- tiers
+
+def tier_build(t, abi, tk):
+    t.begin("build")
+    stock = f"/usr/src/linux-headers-{abi}"
+    ok = kbuild(t, f"module W=1 -Werror, Debian {abi}", stock,
+                os.path.join(BUILD, "stock"))
+    ok = kbuild(t, "module + KUnit W=1 -Werror, test kernel", tk,
+                os.path.join(BUILD, "debug")) and ok
+    # sparse over our sources against the test kernel (C=2: check all).
+    kbuild(t, "sparse (C=2) clean", tk, os.path.join(BUILD, "sparse"),
+           want_sparse=True)
+    rc, out = run(["make", "-C", TOP, "checkpatch",
+                   f"CHECKPATCH={tk}/scripts/checkpatch.pl"])
+    t.check("checkpatch clean", rc == 0, out)
+    rc, out = run(["make", "-C", tk, f"M={TOP}/tests/selftest", "modules"])
+    t.check("harness self-test modules", rc == 0, out)
+    ok = make_user(t, "userspace tools and tests (64/32-bit, -Werror)",
+                   "user") and ok
+    t.end()
+    return ok
+
+
+def tests_files():
+    files = {}
+    udir = os.path.join(BUILD, "user")
+    if os.path.isdir(udir):
+        files["bin"] = udir
+    return files
+
+
+def tier_kunit(t, tk):
+    t.begin("kunit (test kernel)")
+    dbg = os.path.join(BUILD, "debug")
+    st = os.path.join(TOP, "tests/selftest")
+    files = {"axvm.ko": os.path.join(dbg, "axvm.ko"),
+             "axvm_kunit.ko": os.path.join(dbg, "axvm_kunit.ko"),
+             "axvm_st_kunit_fail.ko": os.path.join(st, "axvm_st_kunit_fail.ko"),
+             "axvm_st_leak.ko": os.path.join(st, "axvm_st_leak.ko"),
+             "axvm_st_warn.ko": os.path.join(st, "axvm_st_warn.ko")}
+    initrd = build_initramfs("kunit", files, "plan-kunit.sh")
+    text, con, done = qemu("kunit", os.path.join(tk, "arch/x86/boot/bzImage"),
+                           initrd, timeout=600)
+    judge_run(t, "kunit", text, con, done)
+    t.end()
+
+
+def tier_integration(t, label, kernel, ko):
+    t.begin(f"integration ({label})")
+    files = {"axvm.ko": ko}
+    files.update(tests_files())
+    run_name = "integ-" + re.sub(r"[^A-Za-z0-9.-]+", "-", label)
+    initrd = build_initramfs(run_name, files, "plan-integration.sh")
+    text, con, done = qemu(run_name, kernel, initrd, timeout=900)
+    judge_run(t, label, text, con, done)
+    t.end()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", choices=["kunit", "integration", "build"])
+    ap.add_argument("--demo", action="store_true")
+    ap.add_argument("--bench", action="store_true")
+    args = ap.parse_args()
+
+    t0 = time.time()
+    os.makedirs(BUILD, exist_ok=True)
+    t = Tally()
+    t.begin("setup")
+    abi = install_deps()
+    t.ok(f"dependencies (Debian kernel {abi})")
+    tk = test_kernel()
+    t.ok(f"test kernel kit {os.path.basename(tk)}")
+    t.end()
+
+    if args.demo:
+        return demo(abi)
+
+    built = tier_build(t, abi, tk)
+    if not built:
+        log("build failed: the QEMU tiers cannot run")
+    elif args.only in (None, "kunit"):
+        tier_kunit(t, tk)
+    if built and args.only in (None, "integration"):
+        tier_integration(t, f"Debian {abi}", f"/boot/vmlinuz-{abi}",
+                         os.path.join(BUILD, "stock", "axvm.ko"))
+        tier_integration(t, "test kernel",
+                         os.path.join(tk, "arch/x86/boot/bzImage"),
+                         os.path.join(BUILD, "debug", "axvm.ko"))
+    log(f"\ntotal wall time {time.time() - t0:.0f}s "
+        "(budget: cached run under 20 min)")
+    ok = t.summary()
+    sys.exit(0 if ok else 1)
+
+
+def demo(abi):
+    rc, out = run(["make", "-C", TOP, "user"])
+    if rc:
+        sys.exit(out)
+    stock = f"/usr/src/linux-headers-{abi}"
+    t = Tally()
+    t.begin("demo build")
+    if not kbuild(t, "module", stock, os.path.join(BUILD, "stock")):
+        sys.exit(1)
+    t.end()
+    files = {"axvm.ko": os.path.join(BUILD, "stock", "axvm.ko")}
+    files.update(tests_files())
+    initrd = build_initramfs("demo", files, "plan-demo.sh")
+    log("booting the Debian kernel in QEMU and running a VM in it ...")
+    text, con, done = qemu("demo", f"/boot/vmlinuz-{abi}", initrd, timeout=300)
+    for item in parse_blocks(text):
+        if item[0] == "block":
+            print(item[3])
+        else:
+            print(("ok: " if item[1] else "FAILED: ") + item[2])
+    if not done:
+        print("\n".join(con.splitlines()[-30:]))
+        sys.exit("axvm: the demo did not finish")
+
+
+if __name__ == "__main__":
+    main()
