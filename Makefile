@@ -16,7 +16,7 @@ export AXVM_VERSION := $(VERSION)
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi \
 	       -DAXVM_VERSION='"$(VERSION)"'
 
-.PHONY: all module tools user clean check demo bench checkpatch kunit integration
+.PHONY: all module tools guests user clean check demo bench checkpatch kunit integration
 
 all: module tools
 
@@ -24,13 +24,16 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) KCFLAGS='-DAXVM_VERSION=\"$(VERSION)\"' modules
 
 tools:
-	@:
+	$(MAKE) -C tools/axvmctl
+
+guests:
+	$(MAKE) -C tests/guests OUT=$(CURDIR)/build/user/guests
 
 # Userspace test programs, 64- and 32-bit (the compat ioctl path), static
 # so the busybox test host needs no libraries.
 INTEG := $(patsubst tests/integration/%.c,%,$(wildcard tests/integration/*.c))
 UBIN := build/user/tests
-user: $(foreach t,$(INTEG),$(UBIN)/$(t) $(UBIN)/$(t)32)
+user: tools guests $(foreach t,$(INTEG),$(UBIN)/$(t) $(UBIN)/$(t)32)
 
 $(UBIN)/%: tests/integration/%.c tests/integration/tap.h include/uapi/linux/axvm.h
 	@mkdir -p $(UBIN)

@@ -295,23 +295,7 @@ def judge_run(t, name, text, console, finished):
                 else:
                     t.fail(f"{suite}.{case}", body)
         elif kind == "tap":
-            ran = 0
-            for l in body.splitlines():
-                m = re.match(r"^(ok|not ok) \d+ (?:- )?(.*)$", l)
-                if not m:
-                    continue
-                ran += 1
-                desc = m.group(2)
-                if "# SKIP" in desc:
-                    t.skip(f"{args[0]}: {desc.split('# SKIP')[0].strip()}",
-                           desc.split("# SKIP", 1)[1].strip())
-                elif m.group(1) == "ok":
-                    t.ok(f"{args[0]}: {desc}")
-                else:
-                    t.fail(f"{args[0]}: {desc}", body)
-            plan = re.search(r"^1\.\.(\d+)", body, re.M)
-            if not plan or int(plan.group(1)) != ran:
-                t.fail(f"{args[0]}: plan", "TAP plan missing or not matched:\n" + body)
+            parse_tap(t, args[0], body)
         elif kind in ("dmesg", "kmemleak"):
             what, expect = args[0], args[1]
             probs = scan_log(body)
@@ -353,11 +337,56 @@ def tier_build(t, abi, tk):
     return ok
 
 
+def parse_tap(t, label, body):
+    """Count the TAP lines of @body; the plan must match."""
+    ran = 0
+    for l in body.splitlines():
+        m = re.match(r"^(ok|not ok) \d+ (?:- )?(.*)$", l)
+        if not m:
+            continue
+        ran += 1
+        desc = m.group(2)
+        if "# SKIP" in desc:
+            t.skip(f"{label}: {desc.split('# SKIP')[0].strip()}",
+                   desc.split("# SKIP", 1)[1].strip())
+        elif m.group(1) == "ok":
+            t.ok(f"{label}: {desc}")
+        else:
+            t.fail(f"{label}: {desc}", body)
+    plan = re.search(r"^1\.\.(\d+)", body, re.M)
+    if not plan or int(plan.group(1)) != ran:
+        t.fail(f"{label}: plan", "TAP plan missing or not matched:\n" + body)
+
+
+def tier_host(t):
+    """Userspace tests that need no kernel: run here."""
+    t.begin("host (userspace)")
+    rc, out = run(["make", "-s", "-C", os.path.join(TOP, "tools/axvmctl"),
+                   "test"])
+    parse_tap(t, "axvmctl unit", out)
+    if rc:
+        t.fail("axvmctl unit: exit status", out)
+    secs = os.environ.get("FUZZ_SECONDS", "15")
+    rc, out = run(["make", "-s", "-C", os.path.join(TOP, "tests/fuzz"),
+                   "unit", "run", f"FUZZ_SECONDS={secs}"])
+    t.check(f"fuzz: decoder and guest walker, {secs}s each, no crash",
+            rc == 0, out)
+    t.end()
+
+
 def tests_files():
     files = {}
     udir = os.path.join(BUILD, "user")
     if os.path.isdir(udir):
         files["bin"] = udir
+    ex = os.path.join(TOP, "examples")
+    if os.path.isdir(ex):
+        files["examples"] = ex
+        # The example configs name their images relative to themselves.
+        for g in ("hello.bin",):
+            gp = os.path.join(udir, "guests", g)
+            if os.path.exists(gp):
+                files[f"examples/{g}"] = gp
     return files
 
 
@@ -409,6 +438,8 @@ def main():
         return demo(abi)
 
     built = tier_build(t, abi, tk)
+    if args.only is None:
+        tier_host(t)
     if not built:
         log("build failed: the QEMU tiers cannot run")
     elif args.only in (None, "kunit"):

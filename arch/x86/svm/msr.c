@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest's MSRs: an allowlist. Every MSR exits (the MSRPM is all
+ * ones) except a documented safe list whose state the hardware keeps in
+ * the VMCB and VMLOAD/VMSAVE switch for us; a few more are emulated
+ * here; any other RDMSR or WRMSR raises #GP in the guest, as on a CPU
+ * without that MSR.
+ *
+ * Passed through (read and write), state in the VMCB: FS_BASE, GS_BASE,
+ * KERNEL_GS_BASE, STAR, LSTAR, CSTAR, SYSCALL_MASK, SYSENTER_CS/ESP/EIP.
+ * Passed through for reads: TSC (hardware adds TSC_OFFSET, 0).
+ * Emulated:
+ *   EFER          guest-visible value; SVME stays set in the VMCB and is
+ *                 hidden; reserved bits, SVME and LME changes with
+ *                 paging on raise #GP
+ *   PAT           in the VMCB's G_PAT (nested paging combines it)
+ *   TSC_AUX       per vCPU, what RDTSCP returns
+ *   APIC_BASE     reads 0xfee00000, enabled, BSP on vCPU 0; writes of
+ *                 the same value only (no relocation, no x2APIC)
+ *   MTRRs         MTRRcap reads 0 (no ranges); the others read 0 and
+ *                 take 0: CPUID hides MTRR, the memory type is the
+ *                 host's (nested paging) and G_PAT's
+ * Denied among others: SPEC_CTRL/PRED_CMD (the guest runs with the
+ * host's setting; CPUID hides them), TSC writes, MCE banks, perf
+ * counters, SVM's own (VM_CR, VM_HSAVE_PA), XSS, microcode.
+ */
+#include <linux/bitops.h>
+#include <asm/apicdef.h>
+#include <asm/msr-index.h>
+#include <asm/cpufeature.h>
+#include <asm/svm.h>
+#include "svm.h"
+#include "kunit_export.h"
+
+static const u32 svm_passthrough_msrs[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+};
+
+/*
+ * The MSRPM: three 2 KiB blocks for MSRs 0-0x1fff, 0xc0000000-0xc0001fff
+ * and 0xc0010000-0xc0011fff, two bits per MSR (read, then write). MSRs
+ * outside the three ranges always exit.
+ */
+static long svm_msrpm_bit(u32 msr)
+{
+	static const u32 base[] = { 0, 0xc0000000, 0xc0010000 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(base); i++)
+		if (msr - base[i] < 0x2000)
+			return (long)(i * 0x800 * 8) + (msr - base[i]) * 2;
+	return -1;
+}
+
+int svm_msrpm_init(void *msrpm)
+{
+	unsigned int i;
+	long bit;
+
+	memset(msrpm, 0xff, 8 * 1024);
+	for (i = 0; i < ARRAY_SIZE(svm_passthrough_msrs); i++) {
+		bit = svm_msrpm_bit(svm_passthrough_msrs[i]);
+		if (WARN_ON(bit < 0))
+			return -EINVAL;
+		__clear_bit(bit, msrpm);		/* read */
+		__clear_bit(bit + 1, msrpm);		/* write */
+	}
+	bit = svm_msrpm_bit(MSR_IA32_TSC);
+	__clear_bit(bit, msrpm);
+	return 0;
+}
+AXVM_EXPORT_FOR_TESTS(svm_msrpm_init);
+
+/* Each PAT entry is a memory type: 0, 1, 4, 5, 6 or 7. */
+AXVM_VISIBLE_IF_KUNIT bool axvm_svm_pat_valid(u64 pat)
+{
+	unsigned int i;
+	u8 type;
+
+	for (i = 0; i < 8; i++) {
+		type = pat >> (i * 8);
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_svm_pat_valid);
+
+/*
+ * A guest write of EFER: 0 and the new guest-visible value, or -EPERM
+ * (#GP). @old is the guest-visible value, @paging CR0.PG. LMA follows
+ * the hardware (set by CR0.PG with LME), so a write keeps the old LMA.
+ */
+AXVM_VISIBLE_IF_KUNIT int axvm_svm_efer_write(u64 old, u64 val, bool paging,
+					      bool has_nx, bool has_ffxsr,
+					      u64 *out)
+{
+	u64 allowed = EFER_SCE | EFER_LME | EFER_LMA;
+
+	if (has_nx)
+		allowed |= EFER_NX;
+	if (has_ffxsr)
+		allowed |= EFER_FFXSR;
+	if (val & ~allowed)
+		return -EPERM;
+	if (paging && ((val ^ old) & EFER_LME))
+		return -EPERM;
+	*out = (val & ~(u64)EFER_LMA) | (old & EFER_LMA);
+	return 0;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_svm_efer_write);
+
+static bool svm_is_mtrr(u32 msr)
+{
+	return msr == MSR_MTRRdefType || msr == MSR_MTRRfix64K_00000 ||
+	       msr == MSR_MTRRfix16K_80000 || msr == MSR_MTRRfix16K_A0000 ||
+	       (msr >= MSR_MTRRfix4K_C0000 && msr <= MSR_MTRRfix4K_F8000) ||
+	       (msr >= 0x200 && msr <= 0x20f);	/* variable ranges */
+}
+
+static u64 svm_apic_base(struct svm_vcpu *svm)
+{
+	u64 val = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE;
+
+	if (svm->vcpu->id == 0)
+		val |= MSR_IA32_APICBASE_BSP;
+	return val;
+}
+
+/* 0 and *val, or -EPERM: the guest gets #GP. */
+int svm_get_msr(struct svm_vcpu *svm, u32 msr, u64 *val)
+{
+	struct vmcb_save_area *save = &svm->vmcb->save;
+
+	switch (msr) {
+	case MSR_EFER:
+		*val = save->efer & ~(u64)EFER_SVME;
+		return 0;
+	case MSR_IA32_CR_PAT:
+		*val = save->g_pat;
+		return 0;
+	case MSR_TSC_AUX:
+		*val = svm->tsc_aux;
+		return 0;
+	case MSR_IA32_TSC:
+		/* Only if the MSRPM changes: reads are passed through. */
+		*val = rdtsc() + svm->vmcb->control.tsc_offset;
+		return 0;
+	case MSR_IA32_APICBASE:
+		*val = svm_apic_base(svm);
+		return 0;
+	case MSR_MTRRcap:
+		*val = 0;
+		return 0;
+	/* Passed through; here for completeness if the MSRPM changes. */
+	case MSR_FS_BASE:
+		*val = save->fs.base;
+		return 0;
+	case MSR_GS_BASE:
+		*val = save->gs.base;
+		return 0;
+	case MSR_KERNEL_GS_BASE:
+		*val = save->kernel_gs_base;
+		return 0;
+	case MSR_STAR:
+		*val = save->star;
+		return 0;
+	case MSR_LSTAR:
+		*val = save->lstar;
+		return 0;
+	case MSR_CSTAR:
+		*val = save->cstar;
+		return 0;
+	case MSR_SYSCALL_MASK:
+		*val = save->sfmask;
+		return 0;
+	case MSR_IA32_SYSENTER_CS:
+		*val = save->sysenter_cs;
+		return 0;
+	case MSR_IA32_SYSENTER_ESP:
+		*val = save->sysenter_esp;
+		return 0;
+	case MSR_IA32_SYSENTER_EIP:
+		*val = save->sysenter_eip;
+		return 0;
+	default:
+		if (svm_is_mtrr(msr)) {
+			*val = 0;
+			return 0;
+		}
+		return -EPERM;
+	}
+}
+
+int svm_set_msr(struct svm_vcpu *svm, u32 msr, u64 val)
+{
+	struct vmcb_save_area *save = &svm->vmcb->save;
+	u64 efer;
+
+	switch (msr) {
+	case MSR_EFER:
+		if (axvm_svm_efer_write(save->efer & ~(u64)EFER_SVME, val,
+					save->cr0 & X86_CR0_PG,
+					boot_cpu_has(X86_FEATURE_NX),
+					boot_cpu_has(X86_FEATURE_FXSR_OPT),
+					&efer))
+			return -EPERM;
+		save->efer = efer | EFER_SVME;
+		return 0;
+	case MSR_IA32_CR_PAT:
+		if (!axvm_svm_pat_valid(val))
+			return -EPERM;
+		save->g_pat = val;
+		return 0;
+	case MSR_TSC_AUX:
+		if (val >> 32)
+			return -EPERM;
+		svm->tsc_aux = val;
+		return 0;
+	case MSR_IA32_APICBASE:
+		return val == svm_apic_base(svm) ? 0 : -EPERM;
+	default:
+		if (svm_is_mtrr(msr) && !val)
+			return 0;
+		return -EPERM;
+	}
+}

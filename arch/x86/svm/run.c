@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One guest entry: svm_vcpu_run(), in the order of KVM 6.1's
+ * vcpu_enter_guest() + svm_vcpu_run():
+ *
+ *   guest FPU in (fpu_swap_kvm_fpstate; interrupts on, may bh-disable)
+ *   interrupts off; vcpu->mode = IN_GUEST_MODE (smp_store_mb); look at
+ *     kicks, requests, signals, need_resched one last time: skip if any
+ *   events: EXITINTINFO re-injection, then a queued exception, then an
+ *     external interrupt through EVENTINJ if the guest can take one now,
+ *     else an interrupt window (V_IRQ + VINTR intercept)
+ *   ASID, host VMSAVE, CLGI, guest XCR0/PKRU/DR0-3 in
+ *   guest_state_enter_irqoff; STI (GIF=0 still masks); VMRUN (vmenter.S:
+ *     VMLOAD guest, GPRs, VMRUN, GPRs, VMSAVE guest, VMLOAD host, RSB
+ *     fill, untrain, IBPB on exit when the host asks); CLI;
+ *     guest_state_exit_irqoff
+ *   host DR7/DR0-3, PKRU, XCR0 back; STGI (an NMI comes in here)
+ *   mode = OUTSIDE_GUEST_MODE; #MC to the host's handler; EXITINTINFO
+ *   interrupts on (the host interrupt that caused the exit, accounted as
+ *     guest time), off, guest_timing_exit, on; guest FPU out
+ *
+ * SPEC_CTRL: the guest cannot read or write it (MSR intercepted, CPUID
+ * hides it), so it runs with the host's value: no switch is needed, and
+ * with V_SPEC_CTRL the VMCB gets the host's value too. Likewise the
+ * host's SSBD (VIRT_SPEC_CTRL/LS_CFG) stays on for the guest.
+ * Host FS/GS/TR/LDTR, KERNEL_GS_BASE, STAR/LSTAR/CSTAR/SFMASK and
+ * SYSENTER_* are VMSAVEd to a per-CPU page before each entry and
+ * VMLOADed right after #VMEXIT, before any C code runs with the guest's
+ * GS base. The hidden TR state comes back whole, so (unlike KVM 6.1) no
+ * LTR is needed.
+ */
+#include <linux/kvm_host.h>	/* guest_{timing,state}_{enter,exit}_irqoff */
+#include <linux/sched.h>
+#include <asm/debugreg.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/xcr.h>
+#include <asm/mce.h>
+#include <asm/nospec-branch.h>
+#include <asm/special_insns.h>
+#include <asm/svm.h>
+#include "svm.h"
+#include "trace.h"
+
+/*
+ * CLGI, STGI and VMSAVE cannot fault here: SVM is on (sd->enabled, read
+ * with interrupts off, so the reboot notifier's IPI cannot come between)
+ * and the emergency (crash) NMI is held off by GIF=0 until STGI.
+ */
+static __always_inline void svm_clgi(void)
+{
+	asm volatile("clgi" ::: "memory");
+}
+
+static __always_inline void svm_stgi(void)
+{
+	asm volatile("stgi" ::: "memory");
+}
+
+static __always_inline void svm_vmsave(phys_addr_t pa)
+{
+	asm volatile("vmsave %0" :: "a" (pa) : "memory");
+}
+
+static bool svm_can_take_irq(const struct vmcb *vmcb)
+{
+	return (vmcb->save.rflags & X86_EFLAGS_IF) &&
+	       !(vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK);
+}
+
+/* For the core's HLT wait: could an interrupt be delivered now? */
+bool svm_interrupt_allowed(struct axvm_vcpu *vcpu)
+{
+	return svm_can_take_irq(to_svm(vcpu)->vmcb);
+}
+
+/* Raise an exception at the next entry (an exit handler's verdict). */
+void svm_queue_exception(struct svm_vcpu *svm, u8 vector, bool has_err,
+			 u32 err)
+{
+	svm->exception.inj = vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID;
+	svm->exception.err = 0;
+	if (has_err) {
+		svm->exception.inj |= SVM_EVTINJ_VALID_ERR;
+		svm->exception.err = err;
+	}
+}
+
+/*
+ * The interrupt window: V_IRQ with the highest priority (TPR ignored,
+ * as our injection ignores it) makes the guest exit with VINTR as soon
+ * as it could take an interrupt; the real vector then goes in through
+ * EVENTINJ on the next entry.
+ */
+static void svm_clear_irq_window(struct vmcb *vmcb)
+{
+	vmcb->control.int_ctl &= ~V_IRQ_INJECTION_BITS_MASK;
+	svm_clr_intercept(vmcb, INTERCEPT_VINTR);
+}
+
+static void svm_request_irq_window(struct vmcb *vmcb)
+{
+	vmcb->control.int_vector = 0;
+	vmcb->control.int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK |
+				 (0xf << V_INTR_PRIO_SHIFT);
+	svm_set_intercept(vmcb, INTERCEPT_VINTR);
+}
+
+static void svm_inject(struct svm_vcpu *svm, struct svm_event *ev, u32 kind)
+{
+	struct axvm_vcpu *vcpu = svm->vcpu;
+
+	svm->vmcb->control.event_inj = ev->inj;
+	svm->vmcb->control.event_inj_err = ev->err;
+	trace_axvm_inject(vcpu->vm->id, vcpu->id,
+			  ev->inj & SVM_EVTINJ_VEC_MASK, kind);
+	ev->inj = 0;
+	ev->err = 0;
+}
+
+/* Interrupts off, right before entry. */
+static void svm_inject_events(struct svm_vcpu *svm)
+{
+	struct axvm_vcpu *vcpu = svm->vcpu;
+	struct vmcb *vmcb = svm->vmcb;
+	struct svm_event irq;
+	int vector;
+
+	svm_clear_irq_window(vmcb);
+	vmcb->control.event_inj = 0;
+	vmcb->control.event_inj_err = 0;
+
+	if (svm->reinject.inj)
+		svm_inject(svm, &svm->reinject, AXVM_TRACE_INJ_REINJECT);
+	else if (svm->exception.inj)
+		svm_inject(svm, &svm->exception, AXVM_TRACE_INJ_EXCEPTION);
+
+	vector = axvm_vcpu_pending_irq(vcpu);
+	if (vector < 0)
+		return;
+	if (vmcb->control.event_inj || !svm_can_take_irq(vmcb)) {
+		svm_request_irq_window(vmcb);
+		return;
+	}
+	irq.inj = vector | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
+	irq.err = 0;
+	axvm_vcpu_ack_irq(vcpu, vector);
+	svm_inject(svm, &irq, AXVM_TRACE_INJ_IRQ);
+}
+
+/*
+ * After #VMEXIT: an event whose delivery the exit interrupted (a nested
+ * page fault on the IDT or the stack, a host interrupt) is delivered
+ * again at the next entry. Software interrupts and INT3/INTO are not:
+ * RIP still points at the instruction, which simply runs again.
+ */
+static void svm_complete_interrupts(struct svm_vcpu *svm)
+{
+	struct vmcb_control_area *c = &svm->vmcb->control;
+	u32 info = c->exit_int_info;
+	u32 type = info & SVM_EXITINTINFO_TYPE_MASK;
+	u8 vector = info & SVM_EXITINTINFO_VEC_MASK;
+
+	if (!(info & SVM_EXITINTINFO_VALID))
+		return;
+	switch (type) {
+	case SVM_EXITINTINFO_TYPE_SOFT:
+	case SVM_EXITINTINFO_TYPE_NMI:		/* never injected by us */
+		return;
+	case SVM_EXITINTINFO_TYPE_EXEPT:
+		if (vector == BP_VECTOR || vector == OF_VECTOR)
+			return;
+		break;
+	}
+	svm->reinject.inj = info & (SVM_EXITINTINFO_VEC_MASK |
+				    SVM_EXITINTINFO_TYPE_MASK |
+				    SVM_EXITINTINFO_VALID |
+				    SVM_EXITINTINFO_VALID_ERR);
+	svm->reinject.err = c->exit_int_info_err;
+}
+
+/*
+ * XCR0 is the guest's whenever it runs: it only matters to XSAVE and AVX,
+ * which need the guest's CR4.OSXSAVE anyway, and loading it every time
+ * spares us intercepting CR4. PKRU likewise (the guest may reach it
+ * through XRSTOR even without CR4.PKE).
+ */
+struct svm_host_xstate {
+	u32 pkru;
+};
+
+static void svm_load_guest_xstate(struct svm_vcpu *svm,
+				  struct svm_host_xstate *host)
+{
+	if (axvm_svm_host_xcr0 && svm->xcr0 != axvm_svm_host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, svm->xcr0);
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
+		host->pkru = rdpkru();
+		if (svm->pkru != host->pkru)
+			wrpkru(svm->pkru);
+	}
+}
+
+static void svm_load_host_xstate(struct svm_vcpu *svm,
+				 const struct svm_host_xstate *host)
+{
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
+		svm->pkru = rdpkru();
+		if (svm->pkru != host->pkru)
+			wrpkru(host->pkru);
+	}
+	if (axvm_svm_host_xcr0 && svm->xcr0 != axvm_svm_host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, axvm_svm_host_xcr0);
+}
+
+/*
+ * DR0-3 are not in the VMCB. Until the guest touches one they stay
+ * intercepted and the guest never sees the host's; from then on they
+ * are switched around every entry. #VMEXIT disables the host's DR7, so
+ * host breakpoints (perf, ptrace) are restored whenever they are on.
+ */
+static void svm_load_guest_dr(struct svm_vcpu *svm)
+{
+	if (!svm->dr_live)
+		return;
+	set_debugreg(svm->db[0], 0);
+	set_debugreg(svm->db[1], 1);
+	set_debugreg(svm->db[2], 2);
+	set_debugreg(svm->db[3], 3);
+}
+
+static void svm_load_host_dr(struct svm_vcpu *svm)
+{
+	if (svm->dr_live) {
+		get_debugreg(svm->db[0], 0);
+		get_debugreg(svm->db[1], 1);
+		get_debugreg(svm->db[2], 2);
+		get_debugreg(svm->db[3], 3);
+	}
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+}
+
+static noinstr void svm_enter_exit(struct svm_vcpu *svm,
+				   phys_addr_t host_save_pa)
+{
+	guest_state_enter_irqoff();
+	/*
+	 * RFLAGS.IF at VMRUN decides whether host interrupts exit the
+	 * guest; GIF=0 keeps them pending until STGI meanwhile. Never
+	 * STI right before VMRUN: its shadow would leak into the guest.
+	 */
+	raw_local_irq_enable();
+	amd_clear_divider();
+	__axvm_svm_vcpu_run(svm->vmcb_pa, svm->regs, host_save_pa);
+	raw_local_irq_disable();
+	guest_state_exit_irqoff();
+}
+
+/* A machine check exited the guest: the host's handler must see it. */
+static void svm_handle_mce(void)
+{
+#ifdef CONFIG_X86_MCE
+	/* As KVM: pretend user mode, the interrupted code was the guest. */
+	struct pt_regs regs = {
+		.cs = 3,
+		.flags = X86_EFLAGS_IF,
+	};
+
+	do_machine_check(&regs);
+#endif
+}
+
+/* One entry; see the top of the file. Preemption off. */
+int svm_vcpu_run(struct axvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb *vmcb = svm->vmcb;
+	struct svm_host_xstate host = {};
+	struct svm_cpu *sd;
+	int ret = 0;
+
+	svm->entered = false;
+	fpu_swap_kvm_fpstate(&svm->fpu, true);
+
+	local_irq_disable();
+	/* Pairs with the kicker's cmpxchg on vcpu->mode (module/vcpu.c). */
+	smp_store_mb(vcpu->mode, AXVM_IN_GUEST_MODE);
+	sd = this_cpu_ptr(&axvm_svm_cpu);
+	if (unlikely(!sd->enabled)) {
+		/* Only after the reboot notifier: refuse, do not fault. */
+		ret = -EIO;
+		goto out_outside;
+	}
+	if (axvm_vcpu_should_exit(vcpu))
+		goto out_outside;
+	/* An interrupt's kernel_fpu_begin() may have saved the guest's. */
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
+
+	svm_inject_events(svm);
+	svm_assign_asid(svm, sd, smp_processor_id());
+	vmcb->control.nested_cr3 = svm_nested_cr3(vcpu->vm);
+	vmcb->control.next_rip = 0;
+	vmcb->save.rax = svm->regs[SVM_REG_RAX];
+	vmcb->save.rsp = svm->regs[SVM_REG_RSP];
+	if (cpu_feature_enabled(X86_FEATURE_V_SPEC_CTRL))
+		vmcb->save.spec_ctrl = this_cpu_read(x86_spec_ctrl_current);
+	trace_axvm_entry(vcpu->vm->id, vcpu->id, vmcb->save.rip);
+
+	svm_vmsave(sd->host_save_pa);
+	guest_timing_enter_irqoff();
+	svm_clgi();
+	svm_load_guest_xstate(svm, &host);
+	svm_load_guest_dr(svm);
+
+	svm_enter_exit(svm, sd->host_save_pa);
+
+	svm_load_host_dr(svm);
+	svm_load_host_xstate(svm, &host);
+	svm->regs[SVM_REG_RAX] = vmcb->save.rax;
+	svm->regs[SVM_REG_RSP] = vmcb->save.rsp;
+	svm_stgi();
+	WRITE_ONCE(vcpu->mode, AXVM_OUTSIDE_GUEST_MODE);
+
+	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
+	if (unlikely(READ_ONCE(axvm_svm_rebooting))) {
+		ret = -EIO;
+	} else {
+		if (unlikely(vmcb->control.exit_code ==
+			     SVM_EXIT_EXCP_BASE + MC_VECTOR))
+			svm_handle_mce();
+		svm_complete_interrupts(svm);
+		svm->entered = true;
+		svm->fpu_used = true;
+		trace_axvm_exit(vcpu->vm->id, vcpu->id,
+				vmcb->control.exit_code, vmcb->save.rip,
+				vmcb->control.exit_info_1,
+				vmcb->control.exit_info_2);
+	}
+
+	/* The host interrupt that ended the run is handled here. */
+	local_irq_enable();
+	local_irq_disable();
+	guest_timing_exit_irqoff();
+	local_irq_enable();
+	fpu_swap_kvm_fpstate(&svm->fpu, false);
+	return ret;
+
+out_outside:
+	WRITE_ONCE(vcpu->mode, AXVM_OUTSIDE_GUEST_MODE);
+	local_irq_enable();
+	fpu_swap_kvm_fpstate(&svm->fpu, false);
+	return ret;
+}

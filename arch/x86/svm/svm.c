@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The AMD SVM backend: probe, module-level setup, vCPU objects and the
+ * struct axvm_arch_ops table the core runs it through.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/io.h>
+#include <linux/mem_encrypt.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <asm/cpufeature.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/xcr.h>
+#include <asm/msr.h>
+#include <asm/nospec-branch.h>
+#include <asm/svm.h>
+#include "pgtable.h"
+#include "svm.h"
+
+u64 axvm_svm_host_xcr0;
+bool axvm_svm_has_nrips;
+static bool svm_initialized;
+
+static int svm_probe(void)
+{
+	u64 vm_cr;
+
+	if (!boot_cpu_has(X86_FEATURE_SVM)) {
+		pr_err("no AMD SVM on this CPU: the SVM backend cannot run\n");
+		return -ENODEV;
+	}
+	if (!boot_cpu_has(X86_FEATURE_NPT)) {
+		pr_err("AMD SVM without nested paging (NPT) is not supported\n");
+		return -ENODEV;
+	}
+	rdmsrl(MSR_VM_CR, vm_cr);
+	if (vm_cr & SVM_VM_CR_SVM_DIS_MASK) {
+		pr_err("AMD SVM is disabled by the firmware (VM_CR.SVMDIS): enable it in the BIOS setup\n");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+int axvm_svm_init(void)
+{
+	int ret;
+
+	if (svm_initialized)
+		return 0;
+	ret = svm_probe();
+	if (ret)
+		return ret;
+	axvm_svm_host_xcr0 = boot_cpu_has(X86_FEATURE_OSXSAVE) ?
+			     xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
+	axvm_svm_has_nrips = boot_cpu_has(X86_FEATURE_NRIPS);
+
+	ret = svm_vmcb_global_init();
+	if (ret)
+		return ret;
+	ret = svm_enable_init();
+	if (ret)
+		goto err_vmcb;
+	svm_initialized = true;
+	pr_info("AMD SVM backend: %u ASIDs, %d-level NPT, next-RIP save %s, host XCR0 %#llx\n",
+		cpuid_ebx(SVM_CPUID_FUNC), pgtable_l5_enabled() ? 5 : 4,
+		axvm_svm_has_nrips ? "on" : "off", axvm_svm_host_xcr0);
+	return 0;
+
+err_vmcb:
+	svm_vmcb_global_exit();
+	return ret;
+}
+
+void axvm_svm_exit(void)
+{
+	if (!svm_initialized)
+		return;
+	svm_enable_exit();
+	svm_vmcb_global_exit();
+	svm_initialized = false;
+}
+
+/*
+ * The nested walk uses the host's paging mode at VMRUN: on a host with
+ * 5-level paging (LA57) the NPT has 5 levels too. Guest-physical space
+ * ends at AXVM_GPA_LIMIT (2^47), so one PML5 page whose entry 0 points
+ * at the 4-level table the core built is all it takes.
+ */
+static int svm_vm_init(struct axvm *vm)
+{
+	struct svm_vm *svm_vm;
+	int ret;
+
+	svm_vm = kzalloc(sizeof(*svm_vm), GFP_KERNEL_ACCOUNT);
+	if (!svm_vm)
+		return -ENOMEM;
+	if (pgtable_l5_enabled()) {
+		svm_vm->pml5 = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+		if (!svm_vm->pml5) {
+			ret = -ENOMEM;
+			goto err_free;
+		}
+	}
+	ret = axvm_svm_get();
+	if (ret)
+		goto err_free;
+	vm->arch_data = svm_vm;
+	return 0;
+
+err_free:
+	free_page((unsigned long)svm_vm->pml5);
+	kfree(svm_vm);
+	return ret;
+}
+
+static void svm_vm_destroy(struct axvm *vm)
+{
+	struct svm_vm *svm_vm = vm->arch_data;
+
+	axvm_svm_put();
+	if (svm_vm)
+		free_page((unsigned long)svm_vm->pml5);
+	kfree(svm_vm);
+	vm->arch_data = NULL;
+}
+
+/* N_CR3 for this VM's next entry. */
+phys_addr_t svm_nested_cr3(struct axvm *vm)
+{
+	struct svm_vm *svm_vm = vm->arch_data;
+	phys_addr_t root = vm->aspace.pt.root;
+	u64 pml5e;
+
+	if (!svm_vm->pml5)
+		return root;
+	pml5e = axvm_x86_pte_ops.make_table(root);
+	if (READ_ONCE(svm_vm->pml5[0]) != pml5e)
+		WRITE_ONCE(svm_vm->pml5[0], pml5e);
+	return virt_to_phys(svm_vm->pml5);
+}
+
+static int svm_vcpu_create(struct axvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm;
+	struct page *page;
+	int ret = -ENOMEM;
+
+	svm = kzalloc(sizeof(*svm), GFP_KERNEL_ACCOUNT);
+	if (!svm)
+		return -ENOMEM;
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page)
+		goto err_free_svm;
+	if (!fpu_alloc_guest_fpstate(&svm->fpu))
+		goto err_free_vmcb;
+
+	svm->vcpu = vcpu;
+	svm->vmcb = page_address(page);
+	svm->vmcb_pa = __sme_set(page_to_phys(page));
+	svm->xcr0 = XFEATURE_MASK_FP;
+	svm_vmcb_init(svm);
+	vcpu->arch = svm;
+	return 0;
+
+err_free_vmcb:
+	__free_page(page);
+err_free_svm:
+	kfree(svm);
+	return ret;
+}
+
+static void svm_vcpu_free(struct axvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	int cpu;
+
+	if (!svm)
+		return;
+	/*
+	 * A new VMCB may reuse this page: no CPU may believe it still runs
+	 * this vCPU, or the IBPB on switching vCPUs would be skipped.
+	 */
+	for_each_possible_cpu(cpu)
+		cmpxchg(&per_cpu_ptr(&axvm_svm_cpu, cpu)->last_vmcb, svm->vmcb,
+			NULL);
+	fpu_free_guest_fpstate(&svm->fpu);
+	free_page((unsigned long)svm->vmcb);
+	kfree(svm);
+	vcpu->arch = NULL;
+}
+
+/*
+ * Preemption off, on every entry. Another vCPU's branch predictions must
+ * not steer this one: IBPB when the CPU last ran a different VMCB
+ * (unless the host already issues one on every exit).
+ */
+static void svm_vcpu_load(struct axvm_vcpu *vcpu, int cpu)
+{
+	struct svm_cpu *sd = per_cpu_ptr(&axvm_svm_cpu, cpu);
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	if (sd->last_vmcb != svm->vmcb) {
+		sd->last_vmcb = svm->vmcb;
+		if (!cpu_feature_enabled(X86_FEATURE_IBPB_ON_VMEXIT))
+			indirect_branch_prediction_barrier();
+	}
+}
+
+static void svm_vcpu_put(struct axvm_vcpu *vcpu)
+{
+}
+
+const struct axvm_arch_ops axvm_svm_ops = {
+	.name			= "svm",
+	.probe			= axvm_svm_init,
+	.exit			= axvm_svm_exit,
+	.hardware_enable	= svm_hardware_enable,
+	.hardware_disable	= svm_hardware_disable,
+	.vm_init		= svm_vm_init,
+	.vm_destroy		= svm_vm_destroy,
+	.vcpu_create		= svm_vcpu_create,
+	.vcpu_free		= svm_vcpu_free,
+	.vcpu_reset		= svm_vcpu_reset,
+	.vcpu_load		= svm_vcpu_load,
+	.vcpu_put		= svm_vcpu_put,
+	.vcpu_run		= svm_vcpu_run,
+	.handle_exit		= svm_handle_exit,
+	.complete_io_in		= svm_complete_io_in,
+	.complete_mmio_read	= svm_complete_mmio_read,
+	.set_hypercall_result	= svm_set_hypercall_result,
+	.get_regs		= svm_get_regs,
+	.set_regs		= svm_set_regs,
+	.get_sregs		= svm_get_sregs,
+	.set_sregs		= svm_set_sregs,
+	.interrupt_allowed	= svm_interrupt_allowed,
+	.pte_ops		= &axvm_x86_pte_ops,
+};

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The AMD SVM backend: what its files share. Included by vmenter.S for
+ * the register slots only.
+ *
+ * Files: svm.c (the ops table, probe, vCPU create/free/load/put),
+ * enable.c (EFER.SVME per CPU, refcounted, hotplug/reboot/suspend),
+ * vmcb.c (intercepts, IOPM/MSRPM, ASIDs), vmenter.S + run.c (one guest
+ * entry), exits.c (exit handlers), cpuid.c and msr.c (guest policy),
+ * regs.c (register ioctls), entry.c (the entry state of DESIGN.md §4).
+ */
+#ifndef AXVM_SVM_SVM_H
+#define AXVM_SVM_SVM_H
+
+/* Guest GPR slots in svm_vcpu.regs[]: the hardware encoding order. */
+#define SVM_REG_RAX	0	/* in the VMCB while the guest runs */
+#define SVM_REG_RCX	1
+#define SVM_REG_RDX	2
+#define SVM_REG_RBX	3
+#define SVM_REG_RSP	4	/* in the VMCB while the guest runs */
+#define SVM_REG_RBP	5
+#define SVM_REG_RSI	6
+#define SVM_REG_RDI	7
+#define SVM_REG_R8	8
+#define SVM_REG_R9	9
+#define SVM_REG_R10	10
+#define SVM_REG_R11	11
+#define SVM_REG_R12	12
+#define SVM_REG_R13	13
+#define SVM_REG_R14	14
+#define SVM_REG_R15	15
+#define SVM_NR_REGS	16
+
+#ifndef __ASSEMBLY__
+
+#include <linux/types.h>
+#include <linux/percpu.h>
+#include <asm/page.h>
+#include <asm/svm.h>
+#include <asm/fpu/types.h>
+#include "axvm.h"
+#include "axvm_svm.h"
+#include "decode.h"
+
+/* What the guest was last told (pending completions of an exit). */
+enum svm_pending {
+	SVM_PENDING_NONE = 0,
+	SVM_PENDING_IO_IN,	/* IN: write RAX from complete_io_in */
+	SVM_PENDING_MMIO_READ,	/* decoded load: write its destination */
+};
+
+/* An event for EVENTINJ: SVM_EVTINJ_* format, 0 = none. */
+struct svm_event {
+	u32 inj;
+	u32 err;
+};
+
+struct svm_vcpu {
+	struct axvm_vcpu *vcpu;
+	struct vmcb *vmcb;
+	phys_addr_t vmcb_pa;
+
+	/*
+	 * Guest GPRs. RAX and RSP live in the VMCB during the run and are
+	 * copied here around it, so regs[] is the whole truth in between.
+	 */
+	u64 regs[SVM_NR_REGS];
+
+	/* ASID of this vCPU on its last CPU (vmcb.c). */
+	int asid_cpu;
+	u64 asid_generation;
+
+	/* Guest extended state, swapped around each entry. */
+	struct fpu_guest fpu;
+	bool fpu_used;		/* entered since the last reset */
+	u64 xcr0;
+	u32 pkru;
+
+	/* Guest debug registers DR0-3, live once the guest touched one. */
+	bool dr_live;
+	unsigned long db[4];
+
+	/* Emulated MSR state (msr.c). */
+	u64 tsc_aux;
+
+	/* Events to deliver at the next entry, in this order. */
+	struct svm_event reinject;	/* from EXITINTINFO */
+	struct svm_event exception;	/* raised by an exit handler */
+
+	/* The last trip: did VMRUN run (else the exit fields are stale)? */
+	bool entered;
+
+	/* An exit userspace or a device completes (exits.c). */
+	u8 pending;			/* enum svm_pending */
+	u8 io_size;
+	struct axvm_insn mmio_insn;	/* SVM_PENDING_MMIO_READ: the load */
+};
+
+static inline struct svm_vcpu *to_svm(struct axvm_vcpu *vcpu)
+{
+	return vcpu->arch;
+}
+
+/* Per VM (vm->arch_data). */
+struct svm_vm {
+	u64 *pml5;		/* 5-level hosts: the NPT's top level */
+};
+
+/* Per physical CPU. */
+struct svm_cpu {
+	struct page *hsave;		/* MSR_VM_HSAVE_PA */
+	struct page *host_save;		/* the host's VMSAVE/VMLOAD state */
+	phys_addr_t host_save_pa;
+	bool enabled;			/* we set EFER.SVME here */
+	u64 asid_generation;
+	u32 next_asid;
+	u32 max_asid;
+	struct vmcb *last_vmcb;		/* IBPB when another vCPU comes */
+};
+DECLARE_PER_CPU(struct svm_cpu, axvm_svm_cpu);
+
+/* The first ASID the host may hand out (0 is the host's own). */
+#define SVM_MIN_ASID	1
+
+/* 1 once the reboot notifier disabled SVM: VMRUN faults are expected. */
+extern u8 axvm_svm_rebooting;
+/* The host's XCR0 at load (0 without XSAVE), the guest's ceiling. */
+extern u64 axvm_svm_host_xcr0;
+/* CPU features the exit handlers may use. */
+extern bool axvm_svm_has_nrips;
+
+/* vmenter.S */
+void __axvm_svm_vcpu_run(phys_addr_t vmcb_pa, u64 *regs,
+			 phys_addr_t host_save_pa);
+
+/* svm.c */
+phys_addr_t svm_nested_cr3(struct axvm *vm);
+
+/* enable.c */
+int svm_hardware_enable(void);
+void svm_hardware_disable(void);
+int svm_enable_init(void);
+void svm_enable_exit(void);
+
+/* vmcb.c */
+int svm_vmcb_global_init(void);
+void svm_vmcb_global_exit(void);
+void svm_vmcb_init(struct svm_vcpu *svm);
+void svm_set_intercept(struct vmcb *vmcb, unsigned int bit);
+void svm_clr_intercept(struct vmcb *vmcb, unsigned int bit);
+bool svm_is_intercept(const struct vmcb *vmcb, unsigned int bit);
+void svm_assign_asid(struct svm_vcpu *svm, struct svm_cpu *sd, int cpu);
+void svm_cpu_asid_reset(struct svm_cpu *sd);
+void svm_set_dr_intercepts(struct vmcb *vmcb, bool on);
+
+/* run.c */
+int svm_vcpu_run(struct axvm_vcpu *vcpu);
+bool svm_interrupt_allowed(struct axvm_vcpu *vcpu);
+void svm_queue_exception(struct svm_vcpu *svm, u8 vector, bool has_err,
+			 u32 err);
+
+/* exits.c */
+int svm_handle_exit(struct axvm_vcpu *vcpu, struct axvm_vexit *exit);
+void svm_complete_io_in(struct axvm_vcpu *vcpu, u32 value);
+void svm_complete_mmio_read(struct axvm_vcpu *vcpu, u64 value);
+void svm_set_hypercall_result(struct axvm_vcpu *vcpu, u64 value);
+void svm_skip_insn(struct svm_vcpu *svm, unsigned int len);
+
+/* cpuid.c */
+struct axvm_svm_cpuid_ctx {
+	u32 vcpu_id;
+	u64 cr4;		/* the guest's: OSXSAVE, OSPKE */
+	u64 xcr0;		/* the guest's, for the XSAVE area size */
+	u64 xcr0_mask;		/* what XSETBV accepts */
+	bool host_pku;		/* the host runs with CR4.PKE */
+	void (*host)(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d);
+};
+void svm_emulate_cpuid(struct svm_vcpu *svm);
+u64 svm_guest_supported_xcr0(void);
+
+/* msr.c */
+int svm_get_msr(struct svm_vcpu *svm, u32 msr, u64 *val);
+int svm_set_msr(struct svm_vcpu *svm, u32 msr, u64 val);
+int svm_msrpm_init(void *msrpm);
+
+/* regs.c */
+int svm_get_regs(struct axvm_vcpu *vcpu, struct axvm_regs *regs);
+int svm_set_regs(struct axvm_vcpu *vcpu, const struct axvm_regs *regs);
+int svm_get_sregs(struct axvm_vcpu *vcpu, struct axvm_sregs *sregs);
+int svm_set_sregs(struct axvm_vcpu *vcpu, const struct axvm_sregs *sregs);
+
+/* entry.c */
+int svm_vcpu_reset(struct axvm_vcpu *vcpu, u64 entry, u32 mode);
+
+/* Pure policy functions, reached by tests/kunit/svm_test.c. */
+#if IS_ENABLED(CONFIG_KUNIT)
+void axvm_svm_cpuid(const struct axvm_svm_cpuid_ctx *ctx, u32 leaf, u32 sub,
+		    u32 r[4]);
+bool axvm_svm_pat_valid(u64 pat);
+int axvm_svm_efer_write(u64 old, u64 val, bool paging, bool has_nx,
+			bool has_ffxsr, u64 *out);
+int axvm_svm_xcr0_check(u64 val, u64 supported);
+#endif
+
+/* Log a line about the VM, rate limited: bad guest or caller input. */
+#define svm_vm_warn(vm, fmt, ...)					\
+	pr_warn_ratelimited("axvm: vm %u (%s): " fmt, (vm)->id,	\
+			    (vm)->name, ##__VA_ARGS__)
+
+#endif /* __ASSEMBLY__ */
+#endif /* AXVM_SVM_SVM_H */

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VMCB of a vCPU: which guest actions exit (the intercepts), the
+ * I/O and MSR permission maps, nested paging, and ASIDs.
+ *
+ * Intercepted (everything the guest could use to reach the host or to
+ * wedge the physical CPU, and everything we emulate):
+ *   INTR, NMI, SMI, INIT       the host's own events: exit, let them in
+ *   VINTR                      only while waiting for an interrupt window
+ *   CPUID, MSR (all, MSRPM), IOIO (all ports, IOPM)   emulated/forwarded
+ *   HLT, SHUTDOWN              block / stop the VM (a triple fault would
+ *                              otherwise shut the physical CPU down)
+ *   INVD, WBINVD               a no-op: INVD would drop the host's dirty
+ *                              cache lines, WBINVD stalls the host
+ *   VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA   #UD: no nested
+ *                              SVM (VMRUN must be intercepted anyway)
+ *   VMMCALL                    the hypercall
+ *   RDTSCP                     emulated: TSC_AUX is the guest's, not the
+ *                              host's CPU number
+ *   RDPMC, RDPRU, MONITOR, MWAIT(_COND)   #UD: host counters, host idle
+ *   XSETBV                     checked against the host's XCR0
+ *   DR0-3 reads/writes         until first use, then switched per entry
+ *   #DB, #AC                   reflected: CVE-2015-8104 / CVE-2015-5307
+ *                              (an endless #DB/#AC delivery loop would
+ *                              hang the CPU without an exit)
+ *   #MC                        handed to the host's machine check handler
+ * Not intercepted: CR and most DR accesses, INVLPG, PAUSE, task
+ * switches, RDTSC: with nested paging they only touch guest state.
+ */
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mem_encrypt.h>
+#include <linux/mm.h>
+#include <asm/processor.h>
+#include <asm/svm.h>
+#include "svm.h"
+
+#define SVM_IOPM_ORDER		2	/* 12 KiB used */
+#define SVM_IOPM_BYTES		(12 * 1024)
+#define SVM_MSRPM_ORDER		1	/* 8 KiB */
+#define SVM_MSRPM_BYTES		(8 * 1024)
+
+/* Shared by every vCPU: they never change after load. */
+static struct page *svm_iopm;
+static struct page *svm_msrpm;
+
+/* G_PAT's power-on value: WB, WT, UC-, UC, repeated. */
+#define SVM_DEFAULT_GPAT	0x0007040600070406ULL
+
+void svm_set_intercept(struct vmcb *vmcb, unsigned int bit)
+{
+	vmcb->control.intercepts[bit / 32] |= BIT(bit % 32);
+}
+
+void svm_clr_intercept(struct vmcb *vmcb, unsigned int bit)
+{
+	vmcb->control.intercepts[bit / 32] &= ~BIT(bit % 32);
+}
+
+bool svm_is_intercept(const struct vmcb *vmcb, unsigned int bit)
+{
+	return vmcb->control.intercepts[bit / 32] & BIT(bit % 32);
+}
+
+/* DR0-3 reads and writes: on until the guest first touches one. */
+void svm_set_dr_intercepts(struct vmcb *vmcb, bool on)
+{
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		if (on) {
+			svm_set_intercept(vmcb, INTERCEPT_DR0_READ + i);
+			svm_set_intercept(vmcb, INTERCEPT_DR0_WRITE + i);
+		} else {
+			svm_clr_intercept(vmcb, INTERCEPT_DR0_READ + i);
+			svm_clr_intercept(vmcb, INTERCEPT_DR0_WRITE + i);
+		}
+	}
+}
+
+static const u8 svm_intercepts[] = {
+	INTERCEPT_INTR, INTERCEPT_NMI, INTERCEPT_SMI, INTERCEPT_INIT,
+	INTERCEPT_CPUID, INTERCEPT_RDPMC, INTERCEPT_INVD, INTERCEPT_HLT,
+	INTERCEPT_INVLPGA, INTERCEPT_IOIO_PROT, INTERCEPT_MSR_PROT,
+	INTERCEPT_SHUTDOWN,
+	INTERCEPT_VMRUN, INTERCEPT_VMMCALL, INTERCEPT_VMLOAD,
+	INTERCEPT_VMSAVE, INTERCEPT_STGI, INTERCEPT_CLGI, INTERCEPT_SKINIT,
+	INTERCEPT_RDTSCP, INTERCEPT_WBINVD, INTERCEPT_MONITOR,
+	INTERCEPT_MWAIT, INTERCEPT_MWAIT_COND, INTERCEPT_XSETBV,
+	INTERCEPT_RDPRU,
+};
+
+/* The control area of a new vCPU; the guest state is entry.c's. */
+void svm_vmcb_init(struct svm_vcpu *svm)
+{
+	struct vmcb_control_area *c = &svm->vmcb->control;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(svm_intercepts); i++)
+		svm_set_intercept(svm->vmcb, svm_intercepts[i]);
+	svm_set_dr_intercepts(svm->vmcb, true);
+	c->intercepts[INTERCEPT_EXCEPTION] = BIT(DB_VECTOR) | BIT(AC_VECTOR) |
+					     BIT(MC_VECTOR);
+
+	c->iopm_base_pa = __sme_set(page_to_phys(svm_iopm));
+	c->msrpm_base_pa = __sme_set(page_to_phys(svm_msrpm));
+	c->tsc_offset = 0;
+	/*
+	 * V_INTR_MASKING: the guest's RFLAGS.IF and CR8 mask only virtual
+	 * interrupts; host interrupts always exit (INTR), so `cli; jmp .`
+	 * cannot keep the host out.
+	 */
+	c->int_ctl = V_INTR_MASKING_MASK;
+	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+	c->tlb_ctl = TLB_CONTROL_DO_NOTHING;
+
+	svm->vmcb->save.g_pat = SVM_DEFAULT_GPAT;
+	/* A fresh vCPU has no ASID on any CPU yet. */
+	svm->asid_cpu = -1;
+	svm->asid_generation = 0;
+}
+
+/*
+ * ASIDs are handed out per physical CPU (KVM's new_asid): a vCPU keeps
+ * its ASID while it stays on a CPU and the CPU's generation does not
+ * change. When the CPU runs out, a new generation starts with a flush
+ * of every ASID (TLB_CONTROL 1: QEMU has no flush-by-ASID), so within a
+ * generation each ASID belongs to one vCPU and never holds another's
+ * translations. Interrupts off.
+ */
+void svm_assign_asid(struct svm_vcpu *svm, struct svm_cpu *sd, int cpu)
+{
+	struct vmcb_control_area *c = &svm->vmcb->control;
+
+	if (svm->asid_cpu != cpu) {
+		svm->asid_cpu = cpu;
+		svm->asid_generation = 0;
+	}
+	if (svm->asid_generation == sd->asid_generation)
+		return;
+	if (sd->next_asid > sd->max_asid) {
+		sd->asid_generation++;
+		sd->next_asid = SVM_MIN_ASID;
+		c->tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
+	}
+	c->asid = sd->next_asid++;
+	svm->asid_generation = sd->asid_generation;
+}
+
+/*
+ * When SVM is (re)enabled on a CPU: whatever the TLB holds is stale, so
+ * start a generation whose first allocation flushes everything.
+ */
+void svm_cpu_asid_reset(struct svm_cpu *sd)
+{
+	u32 nasid = cpuid_ebx(SVM_CPUID_FUNC);
+
+	sd->max_asid = nasid > SVM_MIN_ASID ? nasid - 1 : SVM_MIN_ASID;
+	sd->next_asid = sd->max_asid + 1;
+	sd->asid_generation++;
+}
+
+int svm_vmcb_global_init(void)
+{
+	int ret;
+
+	svm_iopm = alloc_pages(GFP_KERNEL, SVM_IOPM_ORDER);
+	svm_msrpm = alloc_pages(GFP_KERNEL, SVM_MSRPM_ORDER);
+	if (!svm_iopm || !svm_msrpm) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	/* Every port exits: the VM's devices decide (IOPM bits set). */
+	memset(page_address(svm_iopm), 0xff, PAGE_SIZE << SVM_IOPM_ORDER);
+	ret = svm_msrpm_init(page_address(svm_msrpm));
+	if (ret)
+		goto err_free;
+	return 0;
+
+err_free:
+	svm_vmcb_global_exit();
+	return ret;
+}
+
+void svm_vmcb_global_exit(void)
+{
+	if (svm_iopm)
+		__free_pages(svm_iopm, SVM_IOPM_ORDER);
+	if (svm_msrpm)
+		__free_pages(svm_msrpm, SVM_MSRPM_ORDER);
+	svm_iopm = NULL;
+	svm_msrpm = NULL;
+}
+
+static_assert(SVM_IOPM_BYTES <= (PAGE_SIZE << SVM_IOPM_ORDER));
+static_assert(SVM_MSRPM_BYTES <= (PAGE_SIZE << SVM_MSRPM_ORDER));

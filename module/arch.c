@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registered hardware backend. One at a time; its required ops are
+ * checked here, once, so the core can call them without NULL checks.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include "arch.h"
+#include "kunit_export.h"
+
+const struct axvm_arch_ops *axvm_arch;
+
+/* Does @ops carry every op the core calls unconditionally? */
+int axvm_arch_check(const struct axvm_arch_ops *ops)
+{
+	if (!ops || !ops->name || !ops->vcpu_create || !ops->vcpu_free ||
+	    !ops->vcpu_reset || !ops->vcpu_load || !ops->vcpu_put ||
+	    !ops->vcpu_run || !ops->handle_exit || !ops->complete_io_in ||
+	    !ops->complete_mmio_read || !ops->set_hypercall_result ||
+	    !ops->get_regs || !ops->set_regs || !ops->get_sregs ||
+	    !ops->set_sregs || !ops->interrupt_allowed || !ops->pte_ops)
+		return -EINVAL;
+	return 0;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_arch_check);
+
+int axvm_arch_register(const struct axvm_arch_ops *ops)
+{
+	int ret;
+
+	if (axvm_arch)
+		return -EBUSY;
+	ret = axvm_arch_check(ops);
+	if (ret) {
+		pr_err("backend %s lacks required ops\n",
+		       ops && ops->name ? ops->name : "(unnamed)");
+		return ret;
+	}
+	if (ops->probe) {
+		ret = ops->probe();
+		if (ret)
+			return ret;
+	}
+	axvm_arch = ops;
+	return 0;
+}
+
+void axvm_arch_unregister(void)
+{
+	if (axvm_arch && axvm_arch->exit)
+		axvm_arch->exit();
+	axvm_arch = NULL;
+}

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Linux implementation of struct axvm_hal_ops (AxVMHal).
+ *
+ * Frames come from alloc_pages, zeroed and charged to the caller's memory
+ * cgroup; identical regions claim an exact host-physical range with
+ * alloc_contig_range; ids come from a per-CPU "current vCPU" pointer set
+ * while a vCPU is loaded; injection follows KVM's kick protocol.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/highmem.h>
+#include <linux/pfn.h>
+#include <linux/io.h>
+#include <linux/capability.h>
+#include <linux/security.h>
+#include <linux/ktime.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
+#include "axvm.h"
+#include "vm.h"
+#include "kunit_export.h"
+
+static DEFINE_PER_CPU(struct axvm_vcpu *, axvm_current_vcpu);
+
+static int hal_alloc_frames(const struct axvm_hal_ops *hal, unsigned int num,
+			    unsigned long align, phys_addr_t *pa)
+{
+	unsigned int order;
+	struct page *page;
+
+	if (!num || !is_power_of_2(align) || align < PAGE_SIZE)
+		return -EINVAL;
+	/* A power-of-two block is naturally aligned to its own size. */
+	order = max(get_order((unsigned long)num << PAGE_SHIFT),
+		    get_order(align));
+	if (order > MAX_ORDER - 1)
+		return -E2BIG;
+	page = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN,
+			   order);
+	if (!page)
+		return -ENOMEM;
+	/* Free the tail beyond @num, so dealloc_frames(num) is exact. */
+	if (order) {
+		unsigned int i;
+
+		split_page(page, order);
+		for (i = num; i < (1U << order); i++)
+			__free_page(page + i);
+	}
+	*pa = page_to_phys(page);
+	return 0;
+}
+
+static int hal_alloc_frame(const struct axvm_hal_ops *hal, phys_addr_t *pa)
+{
+	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+
+	if (!page)
+		return -ENOMEM;
+	*pa = page_to_phys(page);
+	return 0;
+}
+
+static void hal_dealloc_frame(const struct axvm_hal_ops *hal, phys_addr_t pa)
+{
+	__free_page(pfn_to_page(PHYS_PFN(pa)));
+}
+
+static void hal_dealloc_frames(const struct axvm_hal_ops *hal, phys_addr_t pa,
+			       unsigned int num)
+{
+	struct page *page = pfn_to_page(PHYS_PFN(pa));
+	unsigned int i;
+
+	for (i = 0; i < num; i++)
+		__free_page(page + i);
+}
+
+static void *hal_phys_to_virt(const struct axvm_hal_ops *hal, phys_addr_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+static phys_addr_t hal_virt_to_phys(const struct axvm_hal_ops *hal,
+				    const void *va)
+{
+	return virt_to_phys((void *)va);
+}
+
+/*
+ * The seed's alloc_memory_region_at, literally: take exactly the frames
+ * [base, base + size) out of the page allocator, or fail.
+ */
+static int hal_alloc_memory_region_at(const struct axvm_hal_ops *hal,
+				      phys_addr_t base, size_t size)
+{
+	unsigned long pfn = PHYS_PFN(base), nr = size >> PAGE_SHIFT, i;
+	int ret;
+
+	if (!capable(CAP_SYS_RAWIO))
+		return -EPERM;
+	if (security_locked_down(LOCKDOWN_DEV_MEM))
+		return -EPERM;
+	if (!size || !PAGE_ALIGNED(base) || !PAGE_ALIGNED(size) ||
+	    pfn + nr < pfn)
+		return -EINVAL;
+	for (i = 0; i < nr; i++) {
+		if (!pfn_to_online_page(pfn + i) ||
+		    !page_is_ram(pfn + i))
+			return -EFAULT;
+	}
+#ifdef CONFIG_CONTIG_ALLOC
+	ret = alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
+				 GFP_KERNEL | __GFP_NOWARN);
+	if (ret)
+		return ret == -EINTR ? -EINTR : -EBUSY;
+	for (i = 0; i < nr; i++)
+		clear_highpage(pfn_to_page(pfn + i));
+	return 0;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+static void hal_dealloc_memory_region_at(const struct axvm_hal_ops *hal,
+					 phys_addr_t base, size_t size)
+{
+#ifdef CONFIG_CONTIG_ALLOC
+	free_contig_range(PHYS_PFN(base), size >> PAGE_SHIFT);
+#endif
+}
+
+static u64 hal_current_time_nanos(const struct axvm_hal_ops *hal)
+{
+	return ktime_get_ns();
+}
+
+static unsigned long hal_current_vm_id(const struct axvm_hal_ops *hal)
+{
+	struct axvm_vcpu *vcpu = this_cpu_read(axvm_current_vcpu);
+
+	return vcpu ? vcpu->vm->id : AXVM_HAL_ID_NONE;
+}
+
+static unsigned long hal_current_vcpu_id(const struct axvm_hal_ops *hal)
+{
+	struct axvm_vcpu *vcpu = this_cpu_read(axvm_current_vcpu);
+
+	return vcpu ? vcpu->id : AXVM_HAL_ID_NONE;
+}
+
+static unsigned long hal_current_pcpu_id(const struct axvm_hal_ops *hal)
+{
+	return raw_smp_processor_id();
+}
+
+static int hal_vcpu_resides_on(const struct axvm_hal_ops *hal, u32 vm_id,
+			       u32 vcpu_id)
+{
+	struct axvm_vcpu *vcpu;
+	int cpu = -ESRCH;
+
+	rcu_read_lock();
+	vcpu = axvm_vcpu_lookup_rcu(vm_id, vcpu_id);
+	if (vcpu) {
+		cpu = READ_ONCE(vcpu->cpu);
+		if (cpu < 0)
+			cpu = -ENOENT;
+	}
+	rcu_read_unlock();
+	return cpu;
+}
+
+static int hal_inject_irq_to_vcpu(const struct axvm_hal_ops *hal, u32 vm_id,
+				  u32 vcpu_id, u32 vector)
+{
+	struct axvm_vcpu *vcpu;
+	int ret = -ESRCH;
+
+	rcu_read_lock();
+	vcpu = axvm_vcpu_lookup_rcu(vm_id, vcpu_id);
+	if (vcpu)
+		ret = axvm_vcpu_inject(vcpu, vector);
+	rcu_read_unlock();
+	return ret;
+}
+
+static void hal_vcpu_loaded(const struct axvm_hal_ops *hal,
+			    struct axvm_vcpu *vcpu)
+{
+	this_cpu_write(axvm_current_vcpu, vcpu);
+}
+
+static void hal_vcpu_put(const struct axvm_hal_ops *hal,
+			 struct axvm_vcpu *vcpu)
+{
+	this_cpu_write(axvm_current_vcpu, NULL);
+}
+
+static void hal_kick_cpu(const struct axvm_hal_ops *hal,
+			 struct axvm_vcpu *vcpu, int cpu)
+{
+	/*
+	 * The _async form works with interrupts off. -EBUSY means a kick is
+	 * already in flight to that CPU, which is as good.
+	 */
+	smp_call_function_single_async(cpu, &vcpu->kick_csd);
+}
+
+const struct axvm_hal_ops axvm_hal_linux = {
+	.name				= "linux",
+	.alloc_frame			= hal_alloc_frame,
+	.alloc_frames			= hal_alloc_frames,
+	.dealloc_frame			= hal_dealloc_frame,
+	.dealloc_frames			= hal_dealloc_frames,
+	.phys_to_virt			= hal_phys_to_virt,
+	.alloc_memory_region_at		= hal_alloc_memory_region_at,
+	.dealloc_memory_region_at	= hal_dealloc_memory_region_at,
+	.virt_to_phys			= hal_virt_to_phys,
+	.current_time_nanos		= hal_current_time_nanos,
+	.current_vm_id			= hal_current_vm_id,
+	.current_vcpu_id		= hal_current_vcpu_id,
+	.current_pcpu_id		= hal_current_pcpu_id,
+	.vcpu_resides_on		= hal_vcpu_resides_on,
+	.inject_irq_to_vcpu		= hal_inject_irq_to_vcpu,
+	.vcpu_loaded			= hal_vcpu_loaded,
+	.vcpu_put			= hal_vcpu_put,
+	.kick_cpu			= hal_kick_cpu,
+};
+AXVM_EXPORT_FOR_TESTS(axvm_hal_linux);
+
+/* Every method must be there: checked once when a VM gets its HAL. */
+int axvm_hal_check(const struct axvm_hal_ops *hal)
+{
+	if (!hal || !hal->alloc_frame || !hal->alloc_frames ||
+	    !hal->dealloc_frame || !hal->dealloc_frames ||
+	    !hal->phys_to_virt || !hal->alloc_memory_region_at ||
+	    !hal->dealloc_memory_region_at || !hal->virt_to_phys ||
+	    !hal->current_time_nanos || !hal->current_vm_id ||
+	    !hal->current_vcpu_id || !hal->current_pcpu_id ||
+	    !hal->vcpu_resides_on || !hal->inject_irq_to_vcpu ||
+	    !hal->vcpu_loaded || !hal->vcpu_put || !hal->kick_cpu)
+		return -EINVAL;
+	return 0;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_hal_check);

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The image loader: puts a raw binary, an ELF or a Multiboot (v1) kernel
+ * into a VM's guest memory and says where and how to enter it
+ * (DESIGN.md §4, "Images").
+ *
+ * Guest-physical layout the loader relies on, for the protected and
+ * long modes (a real-mode guest owns all of low memory):
+ *
+ *   0x9000 - 0x9fff  the backend's GDT (and what it keeps next to it)
+ *   0xa000 - 0xafff  Multiboot information (struct axvm_mb_info at
+ *                    0xa000; the rest of the page is kept for the
+ *                    command line and the module list that come next)
+ *   0xb000 - 0xffff  the backend's (long-mode page tables); in long mode,
+ *                    which has no Multiboot information, the backend
+ *                    may take 0xa000 - 0xafff as well
+ *
+ * No image byte may land in [AXVM_LOADER_WIN_START, AXVM_LOADER_WIN_END)
+ * when the guest is entered in protected or long mode: such an image is
+ * refused with -EBUSY.
+ *
+ * Context: may sleep (guest RAM is populated on write). The caller
+ * serialises loads against anything else that changes the VM (the VM is
+ * in the loading or stopped state, no vCPU runs).
+ */
+#ifndef AXVM_LOADER_H
+#define AXVM_LOADER_H
+
+#include <linux/types.h>
+#include "mm.h"
+
+#define AXVM_LOADER_WIN_START	0x9000ULL
+#define AXVM_LOADER_WIN_END	0x10000ULL	/* one past the end */
+
+/* Multiboot v1 (the protocol kvm-unit-tests uses). */
+#define AXVM_MB_HEADER_MAGIC	0x1BADB002u
+#define AXVM_MB_BOOT_MAGIC	0x2BADB002u	/* EAX at entry */
+#define AXVM_MB_SEARCH_BYTES	8192		/* header within these, 4-aligned */
+#define AXVM_MB_INFO_GPA	0xa000ULL	/* EBX at entry */
+#define AXVM_MB_INFO_MAX	0x1000ULL
+
+/* Header flags: bits 0-15 are requirements, 16-31 optional. */
+#define AXVM_MB_FLAG_PAGE_ALIGN	(1u << 0)	/* modules page aligned: no modules yet */
+#define AXVM_MB_FLAG_MEMORY	(1u << 1)	/* mem_* wanted: always given */
+#define AXVM_MB_FLAG_VIDEO	(1u << 2)	/* refused: no video modes */
+#define AXVM_MB_FLAG_ADDRESS	(1u << 16)	/* load by the address fields */
+#define AXVM_MB_FLAGS_REQUIRED	0x0000ffffu
+#define AXVM_MB_FLAGS_HONOURED	(AXVM_MB_FLAG_PAGE_ALIGN | AXVM_MB_FLAG_MEMORY)
+
+/* Info flags. */
+#define AXVM_MB_INFO_MEMORY	(1u << 0)	/* mem_lower, mem_upper valid */
+
+/* The Multiboot information structure, as the spec lays it out. */
+struct axvm_mb_info {
+	u32 flags;
+	u32 mem_lower;		/* KiB of RAM from 0, at most 640 */
+	u32 mem_upper;		/* KiB of RAM contiguous from 1 MiB */
+	u32 boot_device;
+	u32 cmdline;
+	u32 mods_count;
+	u32 mods_addr;
+	u32 syms[4];
+	u32 mmap_length;
+	u32 mmap_addr;
+	u32 drives_length;
+	u32 drives_addr;
+	u32 config_table;
+	u32 boot_loader_name;
+	u32 apm_table;
+	u32 vbe_control_info;
+	u32 vbe_mode_info;
+	u16 vbe_mode;
+	u16 vbe_interface_seg;
+	u16 vbe_interface_off;
+	u16 vbe_interface_len;
+	u64 framebuffer_addr;
+	u32 framebuffer_pitch;
+	u32 framebuffer_width;
+	u32 framebuffer_height;
+	u8 framebuffer_bpp;
+	u8 framebuffer_type;
+	u8 color_info[6];
+} __packed;
+
+/* Registers an entry protocol wants besides the entry point. */
+struct axvm_boot_regs {
+	bool set;		/* false: nothing beyond entry and mode */
+	u64 rax;
+	u64 rbx;
+};
+
+/*
+ * Load @size bytes at @img (a kernel buffer) into @as.
+ *
+ * @format AXVM_IMAGE_RAW: copy to [@gpa, @gpa + @size); *@entry = @gpa,
+ *	*@mode is the caller's and is kept (it decides whether the loader
+ *	window is off limits: pass the mode the VM will be entered in).
+ * @format AXVM_IMAGE_ELF: the PT_LOAD segments, each at p_paddr, p_filesz
+ *	bytes copied and the rest up to p_memsz zeroed; *@entry = e_entry;
+ *	*@mode = AXVM_MODE_LONG for an ELF64 (EM_X86_64),
+ *	AXVM_MODE_PROTECTED for an ELF32 (EM_386). Only ET_EXEC.
+ * @format AXVM_IMAGE_MULTIBOOT: Multiboot v1: by the header's address
+ *	fields (flag 16) or else as an ELF32; the Multiboot information is
+ *	written at AXVM_MB_INFO_GPA; *@mode = AXVM_MODE_PROTECTED and
+ *	@regs gives EAX = AXVM_MB_BOOT_MAGIC, EBX = AXVM_MB_INFO_GPA.
+ * @gpa is used by AXVM_IMAGE_RAW only. @regs->set is false for the
+ * formats without entry registers.
+ *
+ * Everything is checked before the first byte is written, so a refused
+ * image leaves guest memory as it was; only a failure of the write
+ * itself (-ENOMEM) can leave an image half loaded. The outputs are set
+ * on success only.
+ *
+ * Returns 0, or
+ *   -EINVAL	unknown format; an empty raw image or one whose end
+ *		overflows; an ELF or Multiboot header that contradicts
+ *		itself or points past the buffer;
+ *   -ENOEXEC	not an image of the format: bad ELF magic, class, byte
+ *		order, version, machine or type, no loadable segment, no
+ *		Multiboot header (or none with a good checksum);
+ *   -EOPNOTSUPP a Multiboot header that requires a feature we lack;
+ *   -EFAULT	a byte would land outside the RAM regions (or the
+ *		Multiboot information window is not RAM);
+ *   -EBUSY	an image byte overlaps the loader window in protected or
+ *		long mode;
+ *   -ENOMEM	guest RAM could not be populated.
+ */
+int axvm_load_image(struct axvm_aspace *as, const void *img, size_t size,
+		    u32 format, u64 gpa, u64 *entry, u32 *mode,
+		    struct axvm_boot_regs *regs);
+
+#endif /* AXVM_LOADER_H */

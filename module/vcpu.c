@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vCPUs: creation, reset, the run loop, and the kick protocol.
+ *
+ * The kick protocol is KVM's: the run loop publishes vcpu->mode =
+ * IN_GUEST_MODE (with a full barrier) before its last look at requests,
+ * pending interrupts and the VM state, with interrupts off. Whoever
+ * changes one of those afterwards moves mode to EXITING_GUEST_MODE and,
+ * if it was IN_GUEST_MODE, sends an IPI to the vCPU's pCPU: the guest
+ * exits (INTR intercept) and the loop sees the change. A vCPU blocked in
+ * HLT is woken instead. Either way nothing is lost and nothing spins.
+ *
+ * vcpu->mutex serialises RUN and the register ioctls; the VM takes all
+ * vCPU mutexes (in id order) to reset them.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/rcuwait.h>
+#include "vm.h"
+#include "kunit_export.h"
+
+/* The kick IPI only has to arrive; it notes where, for the tests. */
+static void axvm_vcpu_kick_ipi(void *info)
+{
+	struct axvm_vcpu *vcpu = info;
+
+	WRITE_ONCE(vcpu->last_kick_cpu, smp_processor_id());
+	atomic_inc(&vcpu->kicks_received);
+}
+
+struct axvm_vcpu *axvm_vcpu_alloc(struct axvm *vm, u32 id)
+{
+	struct axvm_vcpu *vcpu;
+	struct page *run;
+	int ret;
+
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return ERR_PTR(-ENOMEM);
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->cpu = -1;
+	vcpu->pcpu_mask = vm->pcpu_sets[id];
+	vcpu->last_kick_cpu = -1;
+	vcpu->state = AXVM_VCPU_CREATED;
+	mutex_init(&vcpu->mutex);
+	rcuwait_init(&vcpu->wait);
+	INIT_CSD(&vcpu->kick_csd, axvm_vcpu_kick_ipi, vcpu);
+
+	run = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!run) {
+		ret = -ENOMEM;
+		goto err_free_vcpu;
+	}
+	vcpu->run = page_address(run);
+	ret = vm->arch->vcpu_create(vcpu);
+	if (ret)
+		goto err_free_run;
+	vcpu->state = AXVM_VCPU_FREE;
+	return vcpu;
+
+err_free_run:
+	free_page((unsigned long)vcpu->run);
+err_free_vcpu:
+	kfree(vcpu);
+	return ERR_PTR(ret);
+}
+
+void axvm_vcpu_free(struct axvm_vcpu *vcpu)
+{
+	vcpu->vm->arch->vcpu_free(vcpu);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+}
+
+/* The entry state of DESIGN.md §4; vcpu->mutex held or no RUN possible. */
+int axvm_vcpu_reset(struct axvm_vcpu *vcpu)
+{
+	struct axvm *vm = vcpu->vm;
+	struct axvm_regs regs;
+	int ret;
+
+	bitmap_zero(vcpu->pending, AXVM_NR_VECTORS);
+	vcpu->requests = 0;
+	vcpu->user_exit = AXVM_EXIT_NONE;
+	memset(vcpu->run, 0, sizeof(*vcpu->run));
+	ret = vm->arch->vcpu_reset(vcpu, vm->entry, vm->entry_mode);
+	if (ret)
+		goto fail;
+	if (vm->boot_regs_set) {
+		ret = vm->arch->get_regs(vcpu, &regs);
+		if (ret)
+			goto fail;
+		regs.rax = vm->boot_rax;
+		regs.rbx = vm->boot_rbx;
+		ret = vm->arch->set_regs(vcpu, &regs);
+		if (ret)
+			goto fail;
+	}
+	vcpu->state = AXVM_VCPU_READY;
+	return 0;
+fail:
+	vcpu->state = AXVM_VCPU_INVALID;
+	axvm_vm_err(vm, "vcpu %u: reset failed: %d\n", vcpu->id, ret);
+	return ret;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vcpu_reset);
+
+/* ---- interrupts and kicks ------------------------------------------------ */
+
+int axvm_vcpu_pending_irq(struct axvm_vcpu *vcpu)
+{
+	int v = find_last_bit(vcpu->pending, AXVM_NR_VECTORS);
+
+	return v < AXVM_NR_VECTORS ? v : -1;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vcpu_pending_irq);
+
+void axvm_vcpu_ack_irq(struct axvm_vcpu *vcpu, int vector)
+{
+	clear_bit(vector, vcpu->pending);
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vcpu_ack_irq);
+
+void axvm_vcpu_kick(struct axvm_vcpu *vcpu)
+{
+	const struct axvm_hal_ops *hal = vcpu->vm->hal;
+	int cpu, me;
+
+	/* Blocked in HLT (or waiting to run): a wakeup is enough. */
+	if (rcuwait_wake_up(&vcpu->wait))
+		return;
+	me = get_cpu();
+	cpu = READ_ONCE(vcpu->cpu);
+	if (cmpxchg(&vcpu->mode, AXVM_IN_GUEST_MODE,
+		    AXVM_EXITING_GUEST_MODE) == AXVM_IN_GUEST_MODE &&
+	    cpu >= 0 && cpu != me)
+		hal->kick_cpu(hal, vcpu, cpu);
+	put_cpu();
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vcpu_kick);
+
+int axvm_vcpu_inject(struct axvm_vcpu *vcpu, u32 vector)
+{
+	if (vector < 16 || vector >= AXVM_NR_VECTORS)
+		return -EINVAL;
+	set_bit(vector, vcpu->pending);
+	set_bit(AXVM_REQ_EVENT, &vcpu->requests);
+	atomic64_inc(&vcpu->vm->stats.injected_irqs);
+	axvm_vcpu_kick(vcpu);
+	return 0;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vcpu_inject);
+
+int axvm_irq_line(struct axvm *vm, const struct axvm_irq *irq)
+{
+	struct axvm_vcpu *vcpu;
+
+	if (irq->flags || irq->pad)
+		return -EINVAL;
+	if (irq->irq >= AXVM_NR_VECTORS - AXVM_IRQ_VECTOR_BASE)
+		return -EINVAL;
+	if (irq->vcpu >= vm->max_vcpus)
+		return -EINVAL;
+	/* Pairs with the smp_store_release publishing a new vCPU. */
+	vcpu = smp_load_acquire(&vm->vcpus[irq->vcpu]);
+	if (!vcpu)
+		return -ENOENT;
+	return axvm_vcpu_inject(vcpu, AXVM_IRQ_VECTOR_BASE + irq->irq);
+}
+AXVM_EXPORT_FOR_TESTS(axvm_irq_line);
+
+/*
+ * Called by the arch with interrupts off, after mode = IN_GUEST_MODE:
+ * must this entry be skipped so the loop can look again?
+ */
+bool axvm_vcpu_should_exit(struct axvm_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->mode) == AXVM_EXITING_GUEST_MODE ||
+	       test_bit(AXVM_REQ_STOP, &vcpu->requests) ||
+	       READ_ONCE(vcpu->vm->state) != AXVM_VM_RUNNING ||
+	       need_resched() || signal_pending(current);
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vcpu_should_exit);
+
+/* ---- the run loop -------------------------------------------------------- */
+
+static bool vcpu_interrupted(struct axvm_vcpu *vcpu)
+{
+	return signal_pending(current) ||
+	       test_bit(AXVM_REQ_STOP, &vcpu->requests);
+}
+
+/* HLT: sleep until an interrupt the guest can take, a stop or a signal. */
+static void vcpu_block(struct axvm_vcpu *vcpu)
+{
+	struct axvm *vm = vcpu->vm;
+
+	vcpu->state = AXVM_VCPU_BLOCKED;
+	rcuwait_wait_event(&vcpu->wait,
+			   (axvm_vcpu_pending_irq(vcpu) >= 0 &&
+			    vm->arch->interrupt_allowed(vcpu)) ||
+			   READ_ONCE(vm->state) != AXVM_VM_RUNNING ||
+			   vcpu_interrupted(vcpu),
+			   TASK_INTERRUPTIBLE);
+	vcpu->state = AXVM_VCPU_RUNNING;
+}
+
+/* The answer to an exit userspace handled, before entering again. */
+static void vcpu_complete_user_exit(struct axvm_vcpu *vcpu)
+{
+	const struct axvm_arch_ops *arch = vcpu->vm->arch;
+	struct axvm_run *run = vcpu->run;
+
+	switch (vcpu->user_exit) {
+	case AXVM_EXIT_IO:
+		if (run->io.direction == AXVM_IO_IN)
+			arch->complete_io_in(vcpu, (u32)run->io.data);
+		break;
+	case AXVM_EXIT_MMIO:
+		if (!run->mmio.is_write)
+			arch->complete_mmio_read(vcpu, run->mmio.data);
+		break;
+	case AXVM_EXIT_HYPERCALL:
+		arch->set_hypercall_result(vcpu, run->hypercall.ret);
+		break;
+	}
+	vcpu->user_exit = AXVM_EXIT_NONE;
+}
+
+/* The run structure for a VM that is no longer running. */
+static void vcpu_fill_stopped(struct axvm_vcpu *vcpu)
+{
+	struct axvm *vm = vcpu->vm;
+	struct axvm_run *run = vcpu->run;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vm->state_lock, flags);
+	switch (vm->stop_reason) {
+	case AXVM_STOP_DEBUG_EXIT:
+	case AXVM_STOP_POWEROFF:
+		run->exit_reason = AXVM_EXIT_SYSTEM_DOWN;
+		run->system_down.code = vm->exit_code;
+		break;
+	case AXVM_STOP_SHUTDOWN:
+		run->exit_reason = AXVM_EXIT_SHUTDOWN;
+		break;
+	default:
+		run->exit_reason = AXVM_EXIT_STOPPED;
+		break;
+	}
+	spin_unlock_irqrestore(&vm->state_lock, flags);
+}
+
+/* DESIGN.md §4: an unknown hypercall returns -38 in RAX (managed mode). */
+#define AXVM_HYPERCALL_UNKNOWN	((u64)-38)
+
+static u64 width_ones(unsigned int width)
+{
+	return width >= 8 ? ~0ULL : (1ULL << (width * 8)) - 1;
+}
+
+/*
+ * Act on an exit the arch reported. 0: enter again; 1: return to
+ * userspace (vcpu->run filled); < 0: error.
+ */
+static int vcpu_handle_exit(struct axvm_vcpu *vcpu, struct axvm_vexit *exit)
+{
+	struct axvm *vm = vcpu->vm;
+	const struct axvm_arch_ops *arch = vm->arch;
+	struct axvm_run *run = vcpu->run;
+	bool managed = axvm_vm_managed(vm);
+	u64 val;
+
+	switch (exit->kind) {
+	case AXVM_VEXIT_NONE:
+		return 0;
+	case AXVM_VEXIT_IO:
+		atomic64_inc(&vm->stats.io_exits);
+		if (exit->io.in) {
+			if (axvm_devset_read(&vm->devices, AXVM_SPACE_PIO,
+					     exit->io.port, exit->io.size, &val)) {
+				arch->complete_io_in(vcpu, (u32)val);
+				return 0;
+			}
+		} else if (axvm_devset_write(&vm->devices, AXVM_SPACE_PIO,
+					     exit->io.port, exit->io.size,
+					     exit->io.data)) {
+			return 0;
+		}
+		atomic64_inc(&vm->stats.unhandled_io);
+		if (managed) {
+			/* DESIGN.md §3: all ones for a read, a write dropped. */
+			if (exit->io.in)
+				arch->complete_io_in(vcpu,
+						     (u32)width_ones(exit->io.size));
+			return 0;
+		}
+		run->exit_reason = AXVM_EXIT_IO;
+		run->io.direction = exit->io.in ? AXVM_IO_IN : AXVM_IO_OUT;
+		run->io.size = exit->io.size;
+		run->io.port = exit->io.port;
+		run->io.count = 1;
+		run->io.data = exit->io.in ? 0 : exit->io.data;
+		vcpu->user_exit = AXVM_EXIT_IO;
+		return 1;
+	case AXVM_VEXIT_MMIO:
+		atomic64_inc(&vm->stats.mmio_exits);
+		if (exit->mmio.write) {
+			if (axvm_devset_write(&vm->devices, AXVM_SPACE_MMIO,
+					      exit->mmio.gpa, exit->mmio.len,
+					      exit->mmio.data))
+				return 0;
+		} else if (axvm_devset_read(&vm->devices, AXVM_SPACE_MMIO,
+					    exit->mmio.gpa, exit->mmio.len,
+					    &val)) {
+			arch->complete_mmio_read(vcpu, val);
+			return 0;
+		}
+		atomic64_inc(&vm->stats.unhandled_mmio);
+		if (managed) {
+			if (!exit->mmio.write)
+				arch->complete_mmio_read(vcpu,
+							 width_ones(exit->mmio.len));
+			return 0;
+		}
+		run->exit_reason = AXVM_EXIT_MMIO;
+		run->mmio.gpa = exit->mmio.gpa;
+		run->mmio.len = exit->mmio.len;
+		run->mmio.is_write = exit->mmio.write;
+		run->mmio.data = exit->mmio.write ? exit->mmio.data : 0;
+		vcpu->user_exit = AXVM_EXIT_MMIO;
+		return 1;
+	case AXVM_VEXIT_HALT:
+		atomic64_inc(&vm->stats.halts);
+		vcpu_block(vcpu);
+		return 0;
+	case AXVM_VEXIT_HYPERCALL:
+		atomic64_inc(&vm->stats.hypercalls);
+		if (managed) {
+			arch->set_hypercall_result(vcpu,
+						   AXVM_HYPERCALL_UNKNOWN);
+			return 0;
+		}
+		run->exit_reason = AXVM_EXIT_HYPERCALL;
+		run->hypercall.nr = exit->hypercall.nr;
+		memcpy(run->hypercall.args, exit->hypercall.args,
+		       sizeof(run->hypercall.args));
+		run->hypercall.ret = 0;
+		vcpu->user_exit = AXVM_EXIT_HYPERCALL;
+		return 1;
+	case AXVM_VEXIT_SHUTDOWN:
+		axvm_vm_stop_from_guest(vm, AXVM_STOP_SHUTDOWN, 0);
+		run->exit_reason = AXVM_EXIT_SHUTDOWN;
+		return 1;
+	case AXVM_VEXIT_FAIL_ENTRY:
+		vcpu->state = AXVM_VCPU_INVALID;
+		axvm_vm_err(vm, "vcpu %u: entry failed, reason %#llx\n",
+			    vcpu->id, exit->hw_reason);
+		axvm_vm_stop_from_guest(vm, AXVM_STOP_FAIL_ENTRY,
+					exit->hw_reason);
+		run->exit_reason = AXVM_EXIT_FAIL_ENTRY;
+		run->fail_entry.hardware_reason = exit->hw_reason;
+		return 1;
+	case AXVM_VEXIT_NPF:
+		atomic64_inc(&vm->stats.unhandled_mmio);
+		if (!managed) {
+			run->exit_reason = AXVM_EXIT_NPF;
+			run->npf.gpa = exit->npf.gpa;
+			run->npf.access = exit->npf.access;
+			return 1;
+		}
+		exit->internal.suberror = AXVM_INTERNAL_ERROR_DECODE;
+		fallthrough;
+	case AXVM_VEXIT_INTERNAL:
+	default:
+		axvm_vm_err(vm, "vcpu %u: internal error %u\n", vcpu->id,
+			    exit->internal.suberror);
+		axvm_vm_stop_from_guest(vm, AXVM_STOP_INTERNAL_ERROR,
+					exit->internal.suberror);
+		run->exit_reason = AXVM_EXIT_INTERNAL_ERROR;
+		run->internal.suberror = exit->internal.suberror;
+		memcpy(run->internal.data, exit->internal.data,
+		       sizeof(run->internal.data));
+		return 1;
+	}
+}
+
+/* One trip into the guest, preemption off around it. */
+static int vcpu_enter(struct axvm_vcpu *vcpu)
+{
+	struct axvm *vm = vcpu->vm;
+	int cpu, ret;
+
+	preempt_disable();
+	cpu = smp_processor_id();
+	WRITE_ONCE(vcpu->cpu, cpu);
+	vm->arch->vcpu_load(vcpu, cpu);
+	vm->hal->vcpu_loaded(vm->hal, vcpu);
+	ret = vm->arch->vcpu_run(vcpu);
+	vm->hal->vcpu_put(vm->hal, vcpu);
+	vm->arch->vcpu_put(vcpu);
+	preempt_enable();
+	return ret;
+}
+
+/*
+ * RUN: enter the guest until an exit needs userspace (VMM mode) or the
+ * VM stops. Called with vcpu->mutex held. Returns 0 with vcpu->run
+ * describing the exit, -EINTR for a signal (exit_reason INTR), or an
+ * errno for a host failure.
+ */
+int axvm_vcpu_run(struct axvm_vcpu *vcpu)
+{
+	struct axvm *vm = vcpu->vm;
+	struct axvm_run *run = vcpu->run;
+	struct axvm_vexit exit;
+	u32 state;
+	int ret;
+
+	lockdep_assert_held(&vcpu->mutex);
+	if (vcpu->state == AXVM_VCPU_INVALID)
+		return -EBADFD;
+	if (vcpu->state != AXVM_VCPU_READY)
+		return -EINVAL;
+
+	vcpu_complete_user_exit(vcpu);
+	run->exit_reason = AXVM_EXIT_NONE;
+	if (READ_ONCE(run->immediate_exit)) {
+		run->exit_reason = AXVM_EXIT_INTR;
+		return -EINTR;
+	}
+
+	vcpu->state = AXVM_VCPU_RUNNING;
+	for (;;) {
+		state = READ_ONCE(vm->state);
+		if (state == AXVM_VM_SUSPENDED) {
+			/* Paused: sleep until resumed, stopped or signalled. */
+			ret = wait_event_interruptible(vm->state_wq,
+				READ_ONCE(vm->state) != AXVM_VM_SUSPENDED ||
+				test_bit(AXVM_REQ_STOP, &vcpu->requests));
+			if (ret || test_bit(AXVM_REQ_STOP, &vcpu->requests))
+				goto interrupted;
+			continue;
+		}
+		if (state != AXVM_VM_RUNNING) {
+			vcpu_fill_stopped(vcpu);
+			ret = 0;
+			break;
+		}
+		if (vcpu_interrupted(vcpu))
+			goto interrupted;
+		cond_resched();
+
+		clear_bit(AXVM_REQ_EVENT, &vcpu->requests);
+		ret = vcpu_enter(vcpu);
+		if (ret)
+			break;
+		memset(&exit, 0, sizeof(exit));
+		ret = vm->arch->handle_exit(vcpu, &exit);
+		if (ret)
+			break;
+		atomic64_inc(&vm->stats.exits);
+		ret = vcpu_handle_exit(vcpu, &exit);
+		if (ret) {
+			ret = ret > 0 ? 0 : ret;
+			break;
+		}
+	}
+	goto out;
+
+interrupted:
+	run->exit_reason = AXVM_EXIT_INTR;
+	ret = -EINTR;
+out:
+	WRITE_ONCE(vcpu->cpu, -1);
+	if (vcpu->state != AXVM_VCPU_INVALID)
+		vcpu->state = AXVM_VCPU_READY;
+	return ret;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vcpu_run);

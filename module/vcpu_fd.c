@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vCPU fd: RUN, registers, interrupts, and mmap() of struct
+ * axvm_run. The vCPU belongs to its VM (freed with it, as KVM does);
+ * each vCPU fd holds a VM reference.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+#include "vm.h"
+#include "fd.h"
+#include "kunit_export.h"
+
+static int vcpu_regs_ioctl(struct axvm_vcpu *vcpu, unsigned int cmd,
+			   void __user *argp)
+{
+	const struct axvm_arch_ops *arch = vcpu->vm->arch;
+	union {
+		struct axvm_regs regs;
+		struct axvm_sregs sregs;
+	} u;
+	int ret;
+
+	memset(&u, 0, sizeof(u));
+	switch (cmd) {
+	case AXVM_GET_REGS:
+		ret = arch->get_regs(vcpu, &u.regs);
+		if (!ret && copy_to_user(argp, &u.regs, sizeof(u.regs)))
+			ret = -EFAULT;
+		return ret;
+	case AXVM_SET_REGS:
+		if (copy_from_user(&u.regs, argp, sizeof(u.regs)))
+			return -EFAULT;
+		return arch->set_regs(vcpu, &u.regs);
+	case AXVM_GET_SREGS:
+		ret = arch->get_sregs(vcpu, &u.sregs);
+		if (!ret && copy_to_user(argp, &u.sregs, sizeof(u.sregs)))
+			ret = -EFAULT;
+		return ret;
+	case AXVM_SET_SREGS:
+		if (copy_from_user(&u.sregs, argp, sizeof(u.sregs)))
+			return -EFAULT;
+		if (memchr_inv(u.sregs.reserved, 0, sizeof(u.sregs.reserved)))
+			return -EINVAL;
+		return arch->set_sregs(vcpu, &u.sregs);
+	}
+	return -ENOTTY;
+}
+
+long axvm_vcpu_ioctl(struct axvm_vcpu *vcpu, unsigned int cmd,
+		     unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+	struct axvm_interrupt intr;
+	long ret;
+
+	switch (cmd) {
+	case AXVM_RUN:
+		if (arg)
+			return -EINVAL;
+		/* A fatal signal only: RUN is where userspace waits. */
+		if (mutex_lock_killable(&vcpu->mutex))
+			return -EINTR;
+		ret = axvm_vcpu_run(vcpu);
+		mutex_unlock(&vcpu->mutex);
+		return ret;
+	case AXVM_GET_REGS:
+	case AXVM_SET_REGS:
+	case AXVM_GET_SREGS:
+	case AXVM_SET_SREGS:
+		if (mutex_lock_killable(&vcpu->mutex))
+			return -EINTR;
+		if (vcpu->state == AXVM_VCPU_INVALID)
+			ret = -EBADFD;
+		else
+			ret = vcpu_regs_ioctl(vcpu, cmd, argp);
+		mutex_unlock(&vcpu->mutex);
+		return ret;
+	case AXVM_INTERRUPT:
+		if (copy_from_user(&intr, argp, sizeof(intr)))
+			return -EFAULT;
+		if (intr.flags)
+			return -EINVAL;
+		/* Lock-free: injection is safe from anywhere (the kick). */
+		return axvm_vcpu_inject(vcpu, intr.vector);
+	default:
+		return -ENOTTY;
+	}
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vcpu_ioctl);
+
+static long axvm_vcpu_fd_ioctl(struct file *filp, unsigned int cmd,
+			       unsigned long arg)
+{
+	return axvm_vcpu_ioctl(filp->private_data, cmd, arg);
+}
+
+static vm_fault_t axvm_vcpu_fault(struct vm_fault *vmf)
+{
+	struct axvm_vcpu *vcpu = vmf->vma->vm_file->private_data;
+
+	if (vmf->pgoff != 0)
+		return VM_FAULT_SIGBUS;
+	vmf->page = virt_to_page(vcpu->run);
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct axvm_vcpu_vm_ops = {
+	.fault = axvm_vcpu_fault,
+};
+
+static int axvm_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff || vma_pages(vma) > AXVM_RUN_SIZE / PAGE_SIZE)
+		return -EINVAL;
+	vma->vm_ops = &axvm_vcpu_vm_ops;
+	return 0;
+}
+
+static int axvm_vcpu_fd_release(struct inode *inode, struct file *filp)
+{
+	struct axvm_vcpu *vcpu = filp->private_data;
+
+	axvm_vm_put(vcpu->vm);
+	return 0;
+}
+
+static const struct file_operations axvm_vcpu_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= axvm_vcpu_fd_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= axvm_vcpu_mmap,
+	.release	= axvm_vcpu_fd_release,
+	.llseek		= noop_llseek,
+};
+
+/* CREATE_VCPU: build the vCPU, then its fd, installed last. */
+int axvm_vcpu_create_fd(struct axvm *vm, unsigned long id)
+{
+	struct axvm_vcpu *vcpu;
+	struct file *file;
+	int fd, ret;
+
+	if (id >= vm->max_vcpus)
+		return -EINVAL;
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	ret = axvm_vm_create_vcpu(vm, id, &vcpu);
+	if (ret)
+		goto err_put_fd;
+	axvm_vm_get(vm);
+	file = anon_inode_getfile("axvm-vcpu", &axvm_vcpu_fops, vcpu, O_RDWR);
+	if (IS_ERR(file)) {
+		/* The vCPU stays with its VM; only the fd failed. */
+		axvm_vm_put(vm);
+		ret = PTR_ERR(file);
+		goto err_put_fd;
+	}
+	fd_install(fd, file);
+	return fd;
+
+err_put_fd:
+	put_unused_fd(fd);
+	return ret;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * VM and vCPU objects: creation, the registry, lifecycles and the run
+ * loop. The ioctl layer (module/main.c, vm_ioctl.c, vcpu_ioctl.c) calls
+ * these after copying arguments in; KUnit calls them directly on a fake
+ * HAL and a fake arch.
+ */
+#ifndef AXVM_VM_H
+#define AXVM_VM_H
+
+#include "axvm.h"
+
+/* Module-wide limits (module parameters, see main.c). */
+struct axvm_limits {
+	unsigned int max_vms;
+	unsigned int max_vcpus;
+	u64 max_vm_memory;		/* bytes per VM */
+	u64 max_total_memory;		/* bytes over all VMs */
+	unsigned int console_size;	/* bytes, power of two */
+};
+extern struct axvm_limits axvm_limits;
+
+int axvm_vm_create(const struct axvm_create_vm *req,
+		   const struct axvm_hal_ops *hal,
+		   const struct axvm_arch_ops *arch, struct axvm **out);
+void axvm_vm_get(struct axvm *vm);
+void axvm_vm_put(struct axvm *vm);
+/* A new reference to the VM with @id, or NULL. */
+struct axvm *axvm_vm_find(u32 id);
+/* Fill @ids (up to @nr) and return how many VMs exist. */
+unsigned int axvm_vm_list(u32 *ids, unsigned int nr);
+
+void axvm_vm_info(struct axvm *vm, struct axvm_vm_info *info);
+
+/* Configuration: only while loading. */
+int axvm_vm_add_region(struct axvm *vm, const struct axvm_memory_region *r);
+int axvm_vm_del_region(struct axvm *vm, const struct axvm_memory_region *r);
+int axvm_vm_add_device(struct axvm *vm, const struct axvm_device *d);
+int axvm_vm_set_entry(struct axvm *vm, const struct axvm_entry *e);
+/* @img is a kernel copy; the VM keeps it to reload on restart. */
+int axvm_vm_load_image(struct axvm *vm, void *img, struct axvm_image *req);
+int axvm_vm_create_vcpu(struct axvm *vm, u32 id, struct axvm_vcpu **out);
+
+/* Lifecycle, DESIGN.md §2. */
+int axvm_vm_finalize(struct axvm *vm);
+int axvm_vm_start(struct axvm *vm);
+int axvm_vm_pause(struct axvm *vm);
+int axvm_vm_resume(struct axvm *vm);
+int axvm_vm_stop(struct axvm *vm);
+int axvm_vm_restart(struct axvm *vm);
+int axvm_vm_destroy(struct axvm *vm);
+/* Stop every managed VM (module unload). */
+void axvm_vm_destroy_all(void);
+
+/* From a vCPU thread or a device: the guest ended the VM. */
+void axvm_vm_stop_from_guest(struct axvm *vm, u32 reason, s64 code);
+
+const char *axvm_vm_state_name(u32 state);
+
+/* Run loop (vcpu.c). */
+int axvm_vcpu_run(struct axvm_vcpu *vcpu);
+void axvm_vcpu_free(struct axvm_vcpu *vcpu);
+int axvm_vcpu_reset(struct axvm_vcpu *vcpu);
+struct axvm_vcpu *axvm_vcpu_alloc(struct axvm *vm, u32 id);
+/* Under rcu_read_lock(): the vCPU, or NULL. */
+struct axvm_vcpu *axvm_vcpu_lookup_rcu(u32 vm_id, u32 vcpu_id);
+int axvm_irq_line(struct axvm *vm, const struct axvm_irq *irq);
+
+/* Managed mode (managed.c). */
+int axvm_managed_start(struct axvm *vm);
+void axvm_managed_stop(struct axvm *vm);
+
+/* Rate-limited log lines naming the VM. */
+#define axvm_vm_err(vm, fmt, ...) \
+	pr_err_ratelimited("vm %u (%s): " fmt, (vm)->id, (vm)->name, ##__VA_ARGS__)
+#define axvm_vm_warn(vm, fmt, ...) \
+	pr_warn_ratelimited("vm %u (%s): " fmt, (vm)->id, (vm)->name, ##__VA_ARGS__)
+
+#endif /* AXVM_VM_H */

@@ -1,0 +1,243 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# axvmctl against a fake /dev/axvm (fake_axvm.c), on the build machine:
+# the run loop and its exit statuses, the ioctl sequence, the lifecycle
+# verbs, list/info/caps output and console. Prints TAP.
+# usage: test_fake.sh AXVMCTL-FAKE JSONCHECK
+A=$1
+J=$2
+T=$(mktemp -d /tmp/axvmctl-fake.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+export AXVM_DEVICE=/fake/axvm
+unset FAKE_VMS FAKE_SCRIPT FAKE_LOG
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+		[ -s "$T/err" ] && sed 's/^/# /' "$T/err"
+	fi
+}
+
+# status NAME WANT CMD...: the command exits with WANT.
+status() {
+	name=$1 want=$2
+	shift 2
+	timeout 20 "$@" > "$T/out" 2> "$T/err" < /dev/null
+	got=$?
+	[ "$got" = "$want" ]
+	ok $? "$name (status $got, want $want)"
+}
+
+has() { grep -q -- "$2" "$T/$1"; ok $? "$3"; }
+
+printf '\260\052\346\364' > "$T/g.bin"
+G=$T/g.bin
+
+# ---- run: exit statuses -----------------------------------------------------
+FAKE_SCRIPT='p:hello,in:0x80,out:0x80,mr:0xd0000000,mw:0xd0000000,hc:5,down:42' \
+	status "run: debug-exit 42" 42 $A run --image $G
+has out '^hello$' "run: the console reaches stdout"
+FAKE_SCRIPT='down:300' status "run: debug-exit 300 & 0xff" 44 $A run --image $G
+FAKE_SCRIPT='down:0' status "run: debug-exit 0" 0 $A run --image $G
+FAKE_SCRIPT='triple' status "run: triple fault" 126 $A run --image $G
+has err 'shutdown (triple fault)' "run: triple fault says so on stderr"
+FAKE_SCRIPT='failentry' status "run: entry failure" 126 $A run --image $G
+has err 'entry failed' "run: entry failure message"
+FAKE_SCRIPT='interr' status "run: internal error" 126 $A run --image $G
+FAKE_SCRIPT='npf' status "run: unhandled nested page fault" 126 $A run --image $G
+FAKE_SCRIPT='p:x,hlt' status "run: --timeout" 124 $A run --timeout 0.3 --image $G
+has err 'timeout' "run: timeout message"
+FAKE_SCRIPT='hlt' status "run: --timeout with 4 vCPUs" 124 $A run --cpus 4 --timeout 0.3 --image $G
+FAKE_SCRIPT='down:7' status "run: 3 vCPUs, one exits" 7 $A run --cpus 3 --image $G
+
+FAKE_SCRIPT=hlt timeout 20 $A run --cpus 2 --image $G > /dev/null 2>&1 &
+pid=$!
+sleep 0.3
+kill -INT $pid
+wait $pid
+ok $? "run: SIGINT stops the VM, status 0"
+FAKE_SCRIPT=hlt timeout 20 $A run --image $G > /dev/null 2>&1 &
+pid=$!
+sleep 0.3
+kill -TERM $pid
+wait $pid
+ok $? "run: SIGTERM stops the VM, status 0"
+
+printf 'abcq' | FAKE_SCRIPT=echo timeout 20 $A run --image $G > "$T/out" 2> "$T/err"
+ok $? "run: stdin from a pipe reaches the guest"
+has out 'abcq' "run: the guest's echo comes back"
+
+# ---- run: what it asks of the module ---------------------------------------
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: defaults" 1 $A run --image $G
+has log 'CREATE_VM flags=0 id=0 max_vcpus=1' "run: VMM mode, 1 vCPU"
+has log 'SET_MEMORY_REGION gpa=0 size=4000000 flags=7 map=0' "run: 64M rwx alloc at 0"
+has log 'ADD_DEVICE type=1 space=0 base=3f8 len=8 irq=4' "run: COM1"
+has log 'ADD_DEVICE type=2 space=0 base=f4 len=4 irq=-1' "run: debug-exit"
+has log 'LOAD_IMAGE format=0 flags=1 gpa=100000' "run: raw image at 0x100000"
+has log 'SET_ENTRY entry=100000 mode=2' "run: long mode at the image"
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: real mode" 1 \
+	$A run --mode real --memory 1M --cpus 2 --name r --image $G
+has log 'CREATE_VM flags=0 id=0 max_vcpus=2 name=r' "run: --cpus, --name"
+has log 'SET_MEMORY_REGION gpa=0 size=100000' "run: --memory 1M"
+has log 'LOAD_IMAGE format=0 flags=1 gpa=7c00' "run: real mode loads at 0x7c00"
+has log 'SET_ENTRY entry=7c00 mode=0' "run: real mode entry"
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: --image FILE@GPA --entry" 1 \
+	$A run --image $G@0x2000 --entry 0x2010 --mode protected
+has log 'LOAD_IMAGE format=0 flags=1 gpa=2000' "run: image at its GPA"
+has log 'SET_ENTRY entry=2010 mode=1' "run: --entry, --mode"
+status "run: real mode entry above 64K" 125 $A run --mode real --image $G@0x20000
+
+# An ELF32 with a Multiboot header, and a plain ELF64.
+printf '\177ELF\001\001\001\000\000\000\000\000\000\000\000\000' > "$T/mb.elf"
+printf '\002\260\255\033\000\000\000\000\376\117\122\344' >> "$T/mb.elf"
+printf '\177ELF\002\001\001\000' > "$T/k.elf"
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: --kernel multiboot" 1 $A run --kernel "$T/mb.elf"
+has log 'LOAD_IMAGE format=2' "run: a Multiboot header makes it MULTIBOOT"
+has log 'SET_ENTRY entry=200000 mode=1' "run: the image's entry and mode"
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: --kernel ELF" 1 $A run --kernel "$T/k.elf"
+has log 'LOAD_IMAGE format=1' "run: ELF"
+status "run: --kernel of a non-ELF" 125 $A run --kernel $G
+has err 'not an ELF file' "run: says not an ELF"
+
+# A config: exactly its devices and regions, flags override it.
+cat > "$T/c.json" <<EOF
+{ "base": { "name": "cfg", "cpu_num": 2, "phys_cpu_sets": [1, 2] },
+  "kernel": { "kernel_path": "g.bin", "kernel_load_addr": "0x200000",
+              "entry_point": "0x200004", "mode": "protected",
+              "memory_regions": [ [0, "16M", "rwx", "alloc"] ] },
+  "devices": { "emu_devices": [ { "name": "exit", "emu_type": "debug-exit",
+                                  "base_gpa": "0x501", "length": 4 } ] } }
+EOF
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:3' status "run: config" 3 $A run "$T/c.json"
+has log 'max_vcpus=2 name=cfg set0=0' "run: config base (no pCPU sets in VMM mode)"
+has log 'SET_MEMORY_REGION gpa=0 size=1000000' "run: config region"
+has log 'ADD_DEVICE type=2 space=0 base=501 len=4 irq=-1 name=exit' "run: config device"
+[ "$(grep -c ADD_DEVICE "$T/log")" = 1 ]
+ok $? "run: exactly the config's devices"
+has log 'LOAD_IMAGE format=0 flags=1 gpa=200000' "run: kernel_load_addr"
+has log 'SET_ENTRY entry=200004 mode=1' "run: entry_point and mode"
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:3' status "run: config + flags" 3 \
+	$A run --name other --memory 32M --mode long "$T/c.json"
+has log 'name=other' "run: --name overrides"
+has log 'SET_MEMORY_REGION gpa=0 size=2000000' "run: --memory overrides"
+has log 'mode=2' "run: --mode overrides"
+
+# The example configs build (with our image as their hello.bin).
+EX=$(dirname "$0")/../../examples
+cp "$G" "$T/hello.bin"
+for f in "$EX"/*.json; do
+	cp "$f" "$T/"
+	FAKE_SCRIPT='down:9' status "run: examples/$(basename $f)" 9 $A run "$T/$(basename $f)"
+	FAKE_VMS= status "create: examples/$(basename $f)" 0 $A create "$T/$(basename $f)"
+done
+
+# ---- run: failures -----------------------------------------------------------
+status "run: no /dev/axvm" 125 env AXVM_DEVICE=/nonexistent $A run --image $G
+has err '/nonexistent' "run: names the device"
+status "run: ioctl error" 125 env AXVM_DEVICE=/dev/null $A run --image $G
+has err 'run: new vm: create: Inappropriate ioctl' "run: names the operation and errno"
+status "run: bad option" 125 $A run --bogus
+status "run: bad --memory" 125 $A run --memory 64Q --image $G
+status "run: --image and --kernel" 125 $A run --image $G --kernel $G
+status "run: two configs" 125 $A run a.json b.json
+status "run: no image" 125 $A run
+status "run: --help" 0 $A run --help
+
+# ---- managed VMs -------------------------------------------------------------
+export FAKE_VMS='3:hello:2:m,5:web:5:m,7:vmm:2:v,8:paused:3:m'
+status "list" 0 $A list
+has out '^ID  *NAME  *STATE  *MODE  *VCPUS  *MEMORY$' "list: header"
+has out '^3  *hello  *running  *managed  *1  *64M$' "list: a row"
+status "list --json" 0 $A list --json
+$J "$T/out" . length 4; ok $? "list --json: 4 VMs"
+for k in id:number name:string state:string mode:string vcpus:number memory_bytes:number; do
+	$J "$T/out" ".[0].${k%%:*}" ${k#*:}
+	ok $? "list --json: .[0].${k%%:*} is a ${k#*:}"
+done
+$J "$T/out" '.[id=7].mode' string vmm; ok $? "list --json: VMM mode"
+$J "$T/out" '.[id=8].state' string suspended; ok $? "list --json: suspended"
+status "info --json" 0 $A info 5 --json
+$J "$T/out" .exit_reason string debug-exit; ok $? "info: exit_reason"
+$J "$T/out" .exit_code number 42; ok $? "info: exit_code"
+$J "$T/out" .created_ns number; ok $? "info: created_ns"
+for k in exits io_exits mmio_exits unhandled_io unhandled_mmio injected_irqs; do
+	$J "$T/out" .stats.$k number; ok $? "info: stats.$k"
+done
+status "info (text)" 0 $A info 3
+has out '^state: *running$' "info: text state"
+status "caps --json" 0 $A caps --json
+$J "$T/out" .api_version number 1; ok $? "caps: api_version"
+$J "$T/out" .arch string x86_64; ok $? "caps: arch"
+$J "$T/out" .capabilities contains vmm_mode; ok $? "caps: capabilities"
+
+status "start a running VM fails" 1 $A start 3
+has err 'start: vm 3: Invalid argument (the vm is running)' "start: names op, VM, errno"
+status "pause" 0 $A pause 3
+status "resume" 0 $A resume 8
+status "stop" 0 $A stop 3
+status "stop a stopped VM fails" 1 $A stop 5
+status "restart" 0 $A restart 5
+status "destroy" 0 $A destroy 5
+status "destroy a running VM fails" 1 $A destroy 3
+has err 'Device or resource busy' "destroy: EBUSY"
+status "start a missing VM" 1 $A start 99
+has err 'start: vm 99: No such file or directory' "missing VM message"
+status "start without ID" 2 $A start
+status "start a bad ID" 2 $A start x1
+status "start two IDs" 2 $A start 1 2
+status "info without ID" 2 $A info
+status "list with an argument" 2 $A list x
+status "list, no module" 1 env AXVM_DEVICE=/nonexistent $A list
+
+echo '{"base":{"name":"m","phys_cpu_sets":[2]},"kernel":{"kernel_path":"g.bin"}}' > "$T/m.json"
+rm -f "$T/log"
+FAKE_LOG=$T/log status "create" 0 $A create "$T/m.json"
+has out '^1$' "create prints the id alone"
+has log 'CREATE_VM flags=1 id=0 max_vcpus=1 name=m set0=2' "create: managed, pCPU set"
+has log 'FINALIZE' "create: finalized"
+grep -q START "$T/log"; [ $? = 1 ]; ok $? "create: not started"
+echo '{"base":{"id":3},"kernel":{"kernel_path":"g.bin"}}' > "$T/dup.json"
+status "create with an id in use" 1 $A create "$T/dup.json"
+has err 'File exists' "create: EEXIST"
+echo '{"kernel":{"kernel_path":"g.bin","dtb_path":"x.dtb"}}' > "$T/bad.json"
+status "create with a bad config" 1 $A create "$T/bad.json"
+has err 'bad.json: kernel.dtb_path: not supported' "create: config error"
+status "create without a config" 2 $A create
+
+printf 'hi\035' | timeout 10 $A console 3 > "$T/out" 2> "$T/err"
+ok $? "console: Ctrl-] detaches"
+has out 'ring of hello' "console: prints the ring first"
+timeout 10 $A console 3 > "$T/out" 2> "$T/err" < /dev/null &
+pid=$!
+sleep 0.3
+kill -TERM $pid
+wait $pid
+ok $? "console: follows until a signal, then status 0"
+has out 'ring of hello' "console: ring when stdin is /dev/null"
+status "console of a missing VM" 1 $A console 42
+
+# ---- the rest of the command line ----------------------------------------
+status "--version" 0 $A --version
+has out '^axvmctl .* (axvm API 1)$' "--version format"
+status "help" 0 $A help
+status "--help" 0 $A --help
+status "help run" 0 $A help run
+status "help bogus" 2 $A help bogus
+status "no command" 2 $A
+status "unknown command" 2 $A bogus
+status "prefix is not a command" 2 $A lis
+
+echo "1..$n"
+[ $failed = 0 ]

@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * axvmctl run: a VMM-mode VM in the foreground.
+ *
+ * One thread per vCPU calls AXVM_RUN on its vCPU fd in a loop and
+ * handles what exits to userspace through the mmap'ed struct axvm_run:
+ * port I/O and MMIO nobody claims (reads return all ones, writes are
+ * dropped; the module counts both), hypercalls (-ENOSYS), and the exits
+ * that end the VM. The first vCPU to end the VM decides the exit status
+ * (DESIGN.md §8); the main thread then stops the VM and kicks the other
+ * vCPUs out of RUN (immediate_exit and SIGUSR1, as KVM's users do).
+ *
+ * The main thread polls the console fd (to stdout, as bytes arrive),
+ * stdin (to the guest's UART), a signalfd (SIGINT, SIGTERM, SIGHUP: stop
+ * the VM, exit 0), an eventfd the vCPU threads poke when they end, and
+ * the --timeout deadline (stop the VM, exit 124).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include "axvmctl.h"
+
+#define KICK_INTERVAL_MS	100
+#define INPUT_RETRY_MS		10
+
+struct runner;
+
+struct vcpu_thread {
+	struct runner *r;
+	unsigned int id;
+	int fd;
+	struct axvm_run *run;
+	pthread_t tid;
+	bool started;
+	atomic_bool done;
+};
+
+struct runner {
+	struct vm *vm;
+	pthread_mutex_t lock;
+	int status;			/* -1 until a vCPU or main decides */
+	char msg[256];			/* printed after the console */
+	atomic_bool stopping;
+	int notify_fd;			/* eventfd: a vCPU thread ended */
+	struct vcpu_thread vcpu[VM_MAX_VCPUS];
+};
+
+/* The first decision wins; later ones (other vCPUs, STOPPED) are moot. */
+static void decide(struct runner *r, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void decide(struct runner *r, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->status < 0) {
+		r->status = status;
+		if (fmt) {
+			va_start(ap, fmt);
+			vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+			va_end(ap);
+		}
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+static bool decided(struct runner *r)
+{
+	bool d;
+
+	pthread_mutex_lock(&r->lock);
+	d = r->status >= 0;
+	pthread_mutex_unlock(&r->lock);
+	return d;
+}
+
+/* The VM stopped by itself (or by another vCPU): why, says GET_VM_INFO. */
+static void decide_from_info(struct runner *r)
+{
+	struct axvm_vm_info info;
+
+	memset(&info, 0, sizeof(info));
+	if (ioctl(r->vm->vm_fd, AXVM_GET_VM_INFO, &info)) {
+		decide(r, EX_RUN_ERR, "get info: %s", strerror(errno));
+		return;
+	}
+	switch (info.exit_reason) {
+	case AXVM_STOP_DEBUG_EXIT:
+	case AXVM_STOP_POWEROFF:
+		decide(r, (int)(info.exit_code & 0xff), NULL);
+		break;
+	case AXVM_STOP_SHUTDOWN:
+		decide(r, EX_VM_ERR, "shutdown (triple fault)");
+		break;
+	case AXVM_STOP_FAIL_ENTRY:
+		decide(r, EX_VM_ERR, "entry failed (hardware reason 0x%llx)",
+		       (unsigned long long)info.exit_code);
+		break;
+	case AXVM_STOP_INTERNAL_ERROR:
+		decide(r, EX_VM_ERR, "internal error (code %lld)",
+		       (long long)info.exit_code);
+		break;
+	default:
+		decide(r, EX_OK, NULL);	/* a stop request */
+		break;
+	}
+}
+
+/* Handle one exit; true when this vCPU is done. */
+static bool handle_exit(struct vcpu_thread *t)
+{
+	struct axvm_run *run = t->run;
+	struct runner *r = t->r;
+
+	switch (run->exit_reason) {
+	case AXVM_EXIT_IO:
+		/* No device claims the port: reads all ones, writes dropped. */
+		if (run->io.direction == AXVM_IO_IN)
+			run->io.data = ~0ULL;
+		return false;
+	case AXVM_EXIT_MMIO:
+		if (!run->mmio.is_write)
+			run->mmio.data = ~0ULL;
+		return false;
+	case AXVM_EXIT_HYPERCALL:
+		run->hypercall.ret = (uint64_t)-ENOSYS;
+		return false;
+	case AXVM_EXIT_NONE:
+	case AXVM_EXIT_INTR:
+	case AXVM_EXIT_HALT:
+		return false;
+	case AXVM_EXIT_SYSTEM_DOWN:
+		decide(r, (int)(run->system_down.code & 0xff), NULL);
+		return true;
+	case AXVM_EXIT_SHUTDOWN:
+		decide(r, EX_VM_ERR, "shutdown (triple fault)");
+		return true;
+	case AXVM_EXIT_FAIL_ENTRY:
+		decide(r, EX_VM_ERR, "vcpu %u: entry failed (hardware reason 0x%llx)",
+		       t->id, (unsigned long long)run->fail_entry.hardware_reason);
+		return true;
+	case AXVM_EXIT_INTERNAL_ERROR:
+		decide(r, EX_VM_ERR, "vcpu %u: internal error %u (%s), data 0x%llx 0x%llx",
+		       t->id, run->internal.suberror,
+		       run->internal.suberror == AXVM_INTERNAL_ERROR_DECODE ?
+		       "cannot decode an MMIO instruction" :
+		       run->internal.suberror == AXVM_INTERNAL_ERROR_UNHANDLED ?
+		       "unhandled exit" : "unknown",
+		       (unsigned long long)run->internal.data[0],
+		       (unsigned long long)run->internal.data[1]);
+		return true;
+	case AXVM_EXIT_NPF:
+		decide(r, EX_VM_ERR, "vcpu %u: unhandled nested page fault at 0x%llx (access 0x%llx)",
+		       t->id, (unsigned long long)run->npf.gpa,
+		       (unsigned long long)run->npf.access);
+		return true;
+	case AXVM_EXIT_STOPPED:
+		decide_from_info(r);
+		return true;
+	default:
+		decide(r, EX_VM_ERR, "vcpu %u: unknown exit reason %u", t->id,
+		       run->exit_reason);
+		return true;
+	}
+}
+
+static void *vcpu_main(void *arg)
+{
+	struct vcpu_thread *t = arg;
+	struct runner *r = t->r;
+	uint64_t one = 1;
+	int err;
+
+	while (!atomic_load(&r->stopping)) {
+		if (ioctl(t->fd, AXVM_RUN, 0)) {
+			err = errno;
+			if (err == EINTR || err == EAGAIN)
+				continue;
+			if (atomic_load(&r->stopping))
+				break;
+			decide(r, EX_RUN_ERR, "vcpu %u: run: %s", t->id,
+			       strerror(err));
+			break;
+		}
+		if (handle_exit(t))
+			break;
+	}
+	atomic_store(&t->done, true);
+	/* An eventfd counter cannot overflow here: nothing can fail. */
+	(void)!write(r->notify_fd, &one, sizeof(one));
+	return NULL;
+}
+
+static void kick_all(struct runner *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->vm->nr_vcpus; i++) {
+		struct vcpu_thread *t = &r->vcpu[i];
+
+		if (!t->started || atomic_load(&t->done))
+			continue;
+		t->run->immediate_exit = 1;
+		pthread_kill(t->tid, SIGUSR1);
+	}
+}
+
+static void request_stop(struct runner *r)
+{
+	if (!atomic_exchange(&r->stopping, true))
+		/* Fails when the VM already stopped by itself: fine. */
+		ioctl(r->vm->vm_fd, AXVM_STOP, 0);
+	kick_all(r);
+}
+
+static void on_kick(int sig)
+{
+	(void)sig;	/* only to make RUN return -EINTR */
+}
+
+static int setup_signals(sigset_t *stop_set)
+{
+	struct sigaction sa = { .sa_handler = on_kick };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, NULL))
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(stop_set);
+	sigaddset(stop_set, SIGINT);
+	sigaddset(stop_set, SIGTERM);
+	sigaddset(stop_set, SIGHUP);
+	/* Blocked here and so in every vCPU thread: only the signalfd sees them. */
+	return pthread_sigmask(SIG_BLOCK, stop_set, NULL) ? -1 : 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Forward stdin when it is a terminal we own (not from the background,
+ * which would stop us with SIGTTIN), a pipe, a socket or a file; not
+ * other devices such as /dev/null.
+ */
+static bool want_stdin(void)
+{
+	struct stat st;
+
+	if (isatty(STDIN_FILENO))
+		return tcgetpgrp(STDIN_FILENO) == getpgrp();
+	return !fstat(STDIN_FILENO, &st) &&
+	       (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
+		S_ISREG(st.st_mode));
+}
+
+static void pin_vcpu(const struct vm_config *cfg, struct vcpu_thread *t)
+{
+	uint64_t mask;
+	cpu_set_t set;
+	unsigned int cpu;
+	int err;
+
+	if (cfg->nr_pcpu_sets != cfg->cpu_num || !cfg->pcpu_sets[t->id])
+		return;
+	mask = cfg->pcpu_sets[t->id];
+	CPU_ZERO(&set);
+	for (cpu = 0; cpu < 64; cpu++)
+		if (mask & (1ULL << cpu))
+			CPU_SET(cpu, &set);
+	err = pthread_setaffinity_np(t->tid, sizeof(set), &set);
+	if (err)
+		errnof(err, "run: %s: vcpu %u: pin to CPU mask 0x%llx",
+		       t->r->vm->label, t->id, (unsigned long long)mask);
+}
+
+static int start_vcpus(struct runner *r, const struct vm_config *cfg)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < r->vm->nr_vcpus; i++) {
+		struct vcpu_thread *t = &r->vcpu[i];
+
+		err = pthread_create(&t->tid, NULL, vcpu_main, t);
+		if (err) {
+			decide(r, EX_RUN_ERR, "vcpu %u: thread: %s", i,
+			       strerror(err));
+			return -1;
+		}
+		t->started = true;
+		pin_vcpu(cfg, t);
+	}
+	return 0;
+}
+
+static bool all_done(struct runner *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->vm->nr_vcpus; i++)
+		if (r->vcpu[i].started && !atomic_load(&r->vcpu[i].done))
+			return false;
+	return true;
+}
+
+static void read_stdin(struct input_buf *in)
+{
+	ssize_t n = read(STDIN_FILENO, in->buf + in->len,
+			 sizeof(in->buf) - in->len);
+
+	if (n > 0)
+		in->len += (size_t)n;
+	else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+		in->closed = true;	/* EOF: the guest keeps running */
+}
+
+/*
+ * The main thread's loop, until every vCPU thread has ended (or a second
+ * signal asks us not to wait). Closes @con_fd.
+ */
+static void supervise(struct runner *r, int con_fd, int sig_fd,
+		      uint64_t timeout_ms)
+{
+	struct input_buf in = { .closed = !want_stdin() };
+	uint64_t deadline = timeout_ms ? now_ms() + timeout_ms : 0;
+	struct signalfd_siginfo si;
+	struct pollfd pfd[4];
+	uint64_t cnt, t;
+	int wait;
+
+	while (!all_done(r)) {
+		pfd[0] = (struct pollfd){ .fd = con_fd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
+		pfd[2] = (struct pollfd){ .fd = r->notify_fd, .events = POLLIN };
+		pfd[3] = (struct pollfd){ .fd = -1 };
+		if (!in.closed && in.len < sizeof(in.buf))
+			pfd[3] = (struct pollfd){ .fd = STDIN_FILENO,
+						  .events = POLLIN };
+		wait = -1;
+		if (deadline && !atomic_load(&r->stopping)) {
+			t = now_ms();
+			wait = t >= deadline ? 0 : (int)(deadline - t);
+		}
+		if (in.len && (wait < 0 || wait > INPUT_RETRY_MS))
+			wait = INPUT_RETRY_MS;
+		if (atomic_load(&r->stopping) &&
+		    (wait < 0 || wait > KICK_INTERVAL_MS))
+			wait = KICK_INTERVAL_MS;
+
+		if (poll(pfd, 4, wait) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents && con_fd >= 0 && console_drain(con_fd)) {
+			close(con_fd);	/* hung up: nothing more to show */
+			con_fd = -1;
+		}
+		if (pfd[3].revents)
+			read_stdin(&in);
+		if (con_fd >= 0)
+			input_flush(&in, con_fd);
+		if (pfd[1].revents &&
+		    read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
+			if (atomic_load(&r->stopping) && si.ssi_signo != SIGHUP) {
+				/* Asked twice: do not wait for the vCPUs. */
+				decide(r, EX_OK, NULL);
+				break;
+			}
+			decide(r, EX_OK, NULL);	/* a stop request */
+			request_stop(r);
+		}
+		if (pfd[2].revents && read(r->notify_fd, &cnt, sizeof(cnt)) > 0 &&
+		    decided(r))
+			request_stop(r);	/* one vCPU ended the VM */
+		if (deadline && !atomic_load(&r->stopping) &&
+		    now_ms() >= deadline) {
+			decide(r, EX_TIMEOUT, "timeout after %llu.%03llu s: stopped",
+			       (unsigned long long)(timeout_ms / 1000),
+			       (unsigned long long)(timeout_ms % 1000));
+			request_stop(r);
+		}
+		if (atomic_load(&r->stopping))
+			kick_all(r);
+	}
+	if (con_fd >= 0) {
+		console_drain(con_fd);	/* what the last exits printed */
+		close(con_fd);
+	}
+}
+
+static int get_console(struct runner *r)
+{
+	int fd = ioctl(r->vm->vm_fd, AXVM_GET_CONSOLE_FD, 0);
+
+	if (fd < 0)
+		return -1;
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int map_runs(struct runner *r)
+{
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < r->vm->nr_vcpus; i++) {
+		p = mmap(NULL, AXVM_RUN_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, r->vm->vcpu_fd[i], 0);
+		if (p == MAP_FAILED) {
+			errnof(errno, "run: %s: vcpu %u: mmap", r->vm->label, i);
+			return -1;
+		}
+		r->vcpu[i] = (struct vcpu_thread){
+			.r = r, .id = i, .fd = r->vm->vcpu_fd[i], .run = p,
+		};
+	}
+	return 0;
+}
+
+static void unmap_runs(struct runner *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->vm->nr_vcpus; i++)
+		if (r->vcpu[i].run)
+			munmap(r->vcpu[i].run, AXVM_RUN_SIZE);
+}
+
+static int run_vm(struct vm *vm, const struct vm_config *cfg,
+		  uint64_t timeout_ms)
+{
+	struct runner *r;
+	sigset_t stop_set;
+	int sig_fd = -1, con_fd = -1, status = EX_RUN_ERR;
+	unsigned int i;
+	bool waited = true;
+
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		errnof(ENOMEM, "run");
+		return EX_RUN_ERR;
+	}
+	r->vm = vm;
+	r->status = -1;
+	pthread_mutex_init(&r->lock, NULL);
+	r->notify_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (r->notify_fd < 0 || setup_signals(&stop_set)) {
+		errnof(errno, "run: setup");
+		goto out;
+	}
+	sig_fd = signalfd(-1, &stop_set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sig_fd < 0) {
+		errnof(errno, "run: signalfd");
+		goto out;
+	}
+	con_fd = get_console(r);
+	if (con_fd < 0) {
+		errnof(errno, "run: %s: get console fd", vm->label);
+		goto out;
+	}
+	if (map_runs(r))
+		goto out;
+	if (ioctl(vm->vm_fd, AXVM_START, 0)) {
+		errnof(errno, "run: %s: start", vm->label);
+		goto out;
+	}
+	if (start_vcpus(r, cfg))
+		request_stop(r);
+	supervise(r, con_fd, sig_fd, timeout_ms);
+	con_fd = -1;		/* supervise closed it */
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (!r->vcpu[i].started)
+			continue;
+		if (atomic_load(&r->vcpu[i].done))
+			pthread_join(r->vcpu[i].tid, NULL);
+		else
+			waited = false;	/* a second signal: leave */
+	}
+	if (r->msg[0])
+		errf("run: %s: %s", vm->label, r->msg);
+	status = r->status < 0 ? EX_OK : r->status;
+	if (!waited)
+		_exit(status);	/* vCPU threads still in RUN */
+out:
+	if (con_fd >= 0)
+		close(con_fd);
+	if (sig_fd >= 0)
+		close(sig_fd);
+	if (r->notify_fd >= 0)
+		close(r->notify_fd);
+	unmap_runs(r);
+	free(r);
+	return status;
+}
+
+int cmd_run(const struct cmd *c, int argc, char **argv)
+{
+	struct vm_config *cfg;
+	struct vm_opts o;
+	uint64_t timeout_ms;
+	struct vm vm;
+	int first, ret;
+
+	ret = parse_vm_opts(c, argc, argv, &o, &timeout_ms, &first);
+	if (ret)
+		return ret > 0 ? EX_OK : c->misuse;
+	if (argc - first > 1)
+		return cmd_misuse(c, "unexpected argument \"%s\"", argv[first + 1]);
+	cfg = malloc(sizeof(*cfg));
+	if (!cfg) {
+		errnof(ENOMEM, "run");
+		return EX_RUN_ERR;
+	}
+	ret = EX_RUN_ERR;
+	if (load_vm_config(c->name, argc > first ? argv[first] : NULL, &o, cfg))
+		goto out;
+	if (vm_build(cfg, false, c->name, &vm))
+		goto out;
+	ret = run_vm(&vm, cfg, timeout_ms);
+	vm_close(&vm);
+out:
+	free(cfg);
+	return ret;
+}
