@@ -8,6 +8,8 @@
 #   make checkpatch      kernel style check of our sources
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
+# Where userspace builds go (scripts/check.py passes its own).
+BUILD ?= $(CURDIR)/build
 VERSION := 0.1.0
 CC ?= gcc
 
@@ -24,15 +26,15 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) KCFLAGS='-DAXVM_VERSION=\"$(VERSION)\"' modules
 
 tools:
-	$(MAKE) -C tools/axvmctl
+	$(MAKE) -C tools/axvmctl OUT=$(BUILD)/user OBJ=$(BUILD)/axvmctl
 
 guests:
-	$(MAKE) -C tests/guests OUT=$(CURDIR)/build/user/guests
+	$(MAKE) -C tests/guests OUT=$(BUILD)/user/guests
 
 # Userspace test programs, 64- and 32-bit (the compat ioctl path), static
 # so the busybox test host needs no libraries.
 INTEG := $(patsubst tests/integration/%.c,%,$(wildcard tests/integration/*.c))
-UBIN := build/user/tests
+UBIN := $(BUILD)/user/tests
 user: tools guests $(foreach t,$(INTEG),$(UBIN)/$(t) $(UBIN)/$(t)32)
 
 $(UBIN)/%: tests/integration/%.c tests/integration/tap.h include/uapi/linux/axvm.h
@@ -73,3 +75,101 @@ checkpatch:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	rm -rf build
+
+# ---- On a real host (docs/admin.md) and for VMM authors (docs/vmm-guide.md)
+#
+#   make install [DESTDIR=] [PREFIX=/usr/local] [KDIR=] [WITH_MODULE=no]
+#   make uninstall [the same]
+#   make dkms-install [DKMS_KVER=`uname -r`]   the module through DKMS
+#                                  (/usr/src/axvm-VERSION), the rest as install
+#   make dkms-uninstall
+#   make examples                  the example VMM: build/user/examples/axvm-vmm
+#
+# install copies what `make` built: the module to /lib/modules/KVER/updates
+# (KVER: the kernel KDIR's headers are for; INSTALL_KO= names another
+# build; WITH_MODULE=no skips it), axvmctl to PREFIX/sbin, <linux/axvm.h>
+# to PREFIX/include, the man page, bash completion, docs and the example's
+# source under PREFIX/share, the udev rule and the modprobe.d and
+# sysusers.d files under PREFIX/lib (udev, kmod and systemd read those for
+# PREFIX /usr and /usr/local). Without DESTDIR it then runs depmod,
+# creates group axvm and reloads udev (packaging/post-install.sh); with
+# DESTDIR it leaves that to the package's scripts.
+.PHONY: install uninstall dkms-install dkms-uninstall examples
+
+PREFIX ?= /usr/local
+WITH_MODULE ?= yes
+# The release vermagic and /lib/modules use is UTS_RELEASE: Debian's
+# include/config/kernel.release says 6.1.N where the kernel is 6.1.0-N-amd64.
+KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	 $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+INSTALL_KO ?= axvm.ko
+MODULEDIR = /lib/modules/$(KVER)/updates
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+MODPROBEDIR ?= $(PREFIX)/lib/modprobe.d
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+DOCDIR ?= $(PREFIX)/share/doc/axvm
+INSTALL_DOCS = $(wildcard docs/admin.md docs/vmm-guide.md docs/api.md \
+			  docs/axvmctl.md)
+MODINFO ?= /sbin/modinfo
+NEED_KVER = @test -n "$(KVER)" || { echo "$@: no kernel headers at \
+KDIR=$(KDIR) (include/generated/utsrelease.h): set KDIR" >&2; exit 1; }
+
+install:
+ifneq ($(WITH_MODULE),no)
+	$(NEED_KVER)
+	@test -f $(INSTALL_KO) || { echo "install: $(INSTALL_KO) is missing: run 'make' first" >&2; exit 1; }
+	@v=$$($(MODINFO) -F vermagic $(INSTALL_KO) | cut -d' ' -f1); \
+	 test "$$v" = "$(KVER)" || { echo "install: $(INSTALL_KO) is built for kernel $$v, not $(KVER) (KDIR=$(KDIR))" >&2; exit 1; }
+endif
+	@test -x build/user/axvmctl || { echo "install: build/user/axvmctl is missing: run 'make' first" >&2; exit 1; }
+ifneq ($(WITH_MODULE),no)
+	install -D -m 0644 $(INSTALL_KO) $(DESTDIR)$(MODULEDIR)/axvm.ko
+endif
+	install -D -m 0755 build/user/axvmctl $(DESTDIR)$(PREFIX)/sbin/axvmctl
+	install -D -m 0644 include/uapi/linux/axvm.h $(DESTDIR)$(PREFIX)/include/linux/axvm.h
+	install -D -m 0644 docs/axvmctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/axvmctl.8
+	install -D -m 0644 tools/axvmctl/axvmctl.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/axvmctl
+	install -D -m 0644 packaging/99-axvm.rules $(DESTDIR)$(UDEVRULESDIR)/99-axvm.rules
+	install -D -m 0644 packaging/modprobe.d/axvm.conf $(DESTDIR)$(MODPROBEDIR)/axvm.conf
+	install -D -m 0644 packaging/sysusers.d/axvm.conf $(DESTDIR)$(SYSUSERSDIR)/axvm.conf
+	install -d -m 0755 $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 $(INSTALL_DOCS) $(DESTDIR)$(DOCDIR)/
+	install -m 0644 examples/vmm/axvm-vmm.c $(DESTDIR)$(DOCDIR)/examples/
+	@sh packaging/post-install.sh install "$(if $(filter no,$(WITH_MODULE)),,$(KVER))" \
+		"$(DESTDIR)" "$(PREFIX)"
+
+uninstall:
+ifneq ($(WITH_MODULE),no)
+	$(NEED_KVER)
+	rm -f $(DESTDIR)$(MODULEDIR)/axvm.ko
+endif
+	rm -f $(DESTDIR)$(PREFIX)/sbin/axvmctl \
+		$(DESTDIR)$(PREFIX)/include/linux/axvm.h \
+		$(DESTDIR)$(PREFIX)/share/man/man8/axvmctl.8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/axvmctl \
+		$(DESTDIR)$(UDEVRULESDIR)/99-axvm.rules \
+		$(DESTDIR)$(MODPROBEDIR)/axvm.conf \
+		$(DESTDIR)$(SYSUSERSDIR)/axvm.conf \
+		$(DESTDIR)$(DOCDIR)/examples/axvm-vmm.c \
+		$(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(INSTALL_DOCS)))
+	rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+	@sh packaging/post-install.sh uninstall "$(if $(filter no,$(WITH_MODULE)),,$(KVER))" \
+		"$(DESTDIR)" "$(PREFIX)"
+
+DKMS_KVER ?= $(shell uname -r)
+dkms-install:
+	@test -x build/user/axvmctl || { echo "$@: build/user/axvmctl is missing: run 'make tools' first" >&2; exit 1; }
+	sh packaging/axvm-dkms.sh install $(DKMS_KVER)
+	$(MAKE) install WITH_MODULE=no
+
+dkms-uninstall:
+	sh packaging/axvm-dkms.sh uninstall
+	$(MAKE) uninstall WITH_MODULE=no
+
+# Static, like the test programs, so it runs in the busybox test host.
+examples: build/user/examples/axvm-vmm
+
+build/user/examples/axvm-vmm: examples/vmm/axvm-vmm.c include/uapi/linux/axvm.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -static -o $@ $<

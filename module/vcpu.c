@@ -427,6 +427,11 @@ int axvm_vcpu_run(struct axvm_vcpu *vcpu)
 		return -EBADFD;
 	if (vcpu->state != AXVM_VCPU_READY)
 		return -EINVAL;
+	state = READ_ONCE(vm->state);
+	if (state == AXVM_VM_LOADING || state == AXVM_VM_LOADED) {
+		axvm_vm_warn(vm, "vcpu %u: RUN before START\n", vcpu->id);
+		return -EINVAL;
+	}
 
 	vcpu_complete_user_exit(vcpu);
 	run->exit_reason = AXVM_EXIT_NONE;

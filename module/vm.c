@@ -28,6 +28,7 @@ struct axvm_limits axvm_limits = {
 	.max_total_memory	= 64ULL << 30,
 	.console_size		= AXVM_CONSOLE_DEFAULT_SIZE,
 };
+AXVM_EXPORT_FOR_TESTS(axvm_limits);
 
 static DEFINE_MUTEX(axvm_registry_lock);
 static DEFINE_XARRAY_ALLOC1(axvm_vms);
@@ -158,15 +159,15 @@ static int vm_check_create(const struct axvm_create_vm *req)
 	return 0;
 }
 
-/* Under axvm_registry_lock. */
-static bool vm_name_taken(const char *name)
+/* Under axvm_registry_lock. Is @name used by a VM other than @self? */
+static bool vm_name_taken(const char *name, const struct axvm *self)
 {
 	struct axvm *vm;
 	unsigned long id;
 
 	lockdep_assert_held(&axvm_registry_lock);
 	xa_for_each(&axvm_vms, id, vm)
-		if (!strcmp(vm->name, name))
+		if (vm != self && !strcmp(vm->name, name))
 			return true;
 	return false;
 }
@@ -183,7 +184,7 @@ static int vm_register(struct axvm *vm, const struct axvm_create_vm *req)
 		ret = -ENOSPC;
 		goto out;
 	}
-	if (req->name[0] && vm_name_taken(req->name)) {
+	if (req->name[0] && vm_name_taken(req->name, NULL)) {
 		ret = -EEXIST;
 		goto out;
 	}
@@ -204,7 +205,7 @@ static int vm_register(struct axvm *vm, const struct axvm_create_vm *req)
 	} else {
 		snprintf(vm->name, sizeof(vm->name), "vm%u", id);
 		/* "vm7" may be a name someone chose: then take a longer one. */
-		if (vm_name_taken(vm->name))
+		if (vm_name_taken(vm->name, vm))
 			snprintf(vm->name, sizeof(vm->name), "vm%u-%llu", id,
 				 vm->created_ns);
 	}
@@ -304,16 +305,19 @@ int axvm_vm_create(const struct axvm_create_vm *req,
 		if (ret)
 			goto err_console;
 	}
-	ret = vm_register(vm, req);
-	if (ret) {
-		/* vm_init succeeded: the full teardown undoes it. */
-		vm_teardown(vm);
-		return ret;
-	}
 	if (axvm_vm_managed(vm)) {
-		/* The module keeps a managed VM until DESTROY or unload. */
+		/*
+		 * The module keeps a managed VM until DESTROY or unload; the
+		 * reference exists before the VM can be found.
+		 */
 		axvm_vm_get(vm);
 		vm->registry_ref = true;
+	}
+	ret = vm_register(vm, req);
+	if (ret) {
+		/* Never published: the full teardown undoes vm_init too. */
+		vm_teardown(vm);
+		return ret;
 	}
 	*out = vm;
 	return 0;
@@ -347,8 +351,12 @@ static void vm_release(struct kref *ref)
 	axvm_total_memory -= vm->charged_memory;
 	mutex_unlock(&axvm_registry_lock);
 
-	/* inject_irq_to_vcpu finds vCPUs under RCU: let those finish. */
-	synchronize_rcu();
+	/*
+	 * inject_irq_to_vcpu finds vCPUs under RCU: let those finish.
+	 * Expedited: a VM's teardown is rare but its latency is felt (VM
+	 * create+destroy is a benchmark row, and tests do it 1000 times).
+	 */
+	synchronize_rcu_expedited();
 	vm_teardown(vm);
 }
 

@@ -27,8 +27,10 @@ expect_fail() {
 # block KIND NAME CMD...: the command's output as a block for the host.
 block() {
 	kind=$1 name=$2; shift 2
+	t0=$(date +%s)
 	echo "@@BEGIN $kind $name" > $R
 	"$@" > $R 2>&1
+	echo "# $name took $(( $(date +%s) - t0 ))s" > $R
 	echo "@@END" > $R
 }
 

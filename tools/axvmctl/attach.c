@@ -90,6 +90,15 @@ static int follow(int con_fd)
 		if (input_flush(&in, con_fd))
 			return 1;
 	}
+	/*
+	 * What was typed before Ctrl-] still goes to the guest: give the
+	 * UART up to two seconds to take it (its FIFO may hold one byte).
+	 */
+	for (n = 0; detach && in.len && n < 200; n++) {
+		poll(NULL, 0, 10);
+		if (console_drain(con_fd) || input_flush(&in, con_fd))
+			return 1;
+	}
 	return 0;
 }
 
