@@ -35,7 +35,12 @@ guests:
 # so the busybox test host needs no libraries.
 INTEG := $(patsubst tests/integration/%.c,%,$(wildcard tests/integration/*.c))
 UBIN := $(BUILD)/user/tests
-user: tools guests $(foreach t,$(INTEG),$(UBIN)/$(t) $(UBIN)/$(t)32)
+user: tools guests examples $(foreach t,$(INTEG),$(UBIN)/$(t) $(UBIN)/$(t)32)
+	install -m 0755 tests/cli/cli_test.sh $(UBIN)/cli_test
+	install -m 0755 tests/install/vmm_example.tap.sh $(UBIN)/vmm_example
+	install -m 0755 tests/guests/run-guests.sh $(BUILD)/user/guests/run-guests.sh
+	printf '#!/bin/sh\nG=$$(dirname "$$0")/../guests\nexec sh $$G/run-guests.sh $$G $$G/axrun\n' > $(UBIN)/guests_test
+	chmod 0755 $(UBIN)/guests_test
 
 $(UBIN)/%: tests/integration/%.c tests/integration/tap.h include/uapi/linux/axvm.h
 	@mkdir -p $(UBIN)
@@ -83,7 +88,7 @@ clean:
 #   make dkms-install [DKMS_KVER=`uname -r`]   the module through DKMS
 #                                  (/usr/src/axvm-VERSION), the rest as install
 #   make dkms-uninstall
-#   make examples                  the example VMM: build/user/examples/axvm-vmm
+#   make examples                  the example VMM: $(BUILD)/user/examples/axvm-vmm
 #
 # install copies what `make` built: the module to /lib/modules/KVER/updates
 # (KVER: the kernel KDIR's headers are for; INSTALL_KO= names another
@@ -121,11 +126,11 @@ ifneq ($(WITH_MODULE),no)
 	@v=$$($(MODINFO) -F vermagic $(INSTALL_KO) | cut -d' ' -f1); \
 	 test "$$v" = "$(KVER)" || { echo "install: $(INSTALL_KO) is built for kernel $$v, not $(KVER) (KDIR=$(KDIR))" >&2; exit 1; }
 endif
-	@test -x build/user/axvmctl || { echo "install: build/user/axvmctl is missing: run 'make' first" >&2; exit 1; }
+	@test -x $(BUILD)/user/axvmctl || { echo "install: $(BUILD)/user/axvmctl is missing: run 'make' first" >&2; exit 1; }
 ifneq ($(WITH_MODULE),no)
 	install -D -m 0644 $(INSTALL_KO) $(DESTDIR)$(MODULEDIR)/axvm.ko
 endif
-	install -D -m 0755 build/user/axvmctl $(DESTDIR)$(PREFIX)/sbin/axvmctl
+	install -D -m 0755 $(BUILD)/user/axvmctl $(DESTDIR)$(PREFIX)/sbin/axvmctl
 	install -D -m 0644 include/uapi/linux/axvm.h $(DESTDIR)$(PREFIX)/include/linux/axvm.h
 	install -D -m 0644 docs/axvmctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/axvmctl.8
 	install -D -m 0644 tools/axvmctl/axvmctl.bash-completion \
@@ -159,7 +164,7 @@ endif
 
 DKMS_KVER ?= $(shell uname -r)
 dkms-install:
-	@test -x build/user/axvmctl || { echo "$@: build/user/axvmctl is missing: run 'make tools' first" >&2; exit 1; }
+	@test -x $(BUILD)/user/axvmctl || { echo "$@: $(BUILD)/user/axvmctl is missing: run 'make tools' first" >&2; exit 1; }
 	sh packaging/axvm-dkms.sh install $(DKMS_KVER)
 	$(MAKE) install WITH_MODULE=no
 
@@ -168,8 +173,8 @@ dkms-uninstall:
 	$(MAKE) uninstall WITH_MODULE=no
 
 # Static, like the test programs, so it runs in the busybox test host.
-examples: build/user/examples/axvm-vmm
+examples: $(BUILD)/user/examples/axvm-vmm
 
-build/user/examples/axvm-vmm: examples/vmm/axvm-vmm.c include/uapi/linux/axvm.h
+$(BUILD)/user/examples/axvm-vmm: examples/vmm/axvm-vmm.c include/uapi/linux/axvm.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -static -o $@ $<

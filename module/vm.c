@@ -745,14 +745,19 @@ static int vm_reset_vcpus(struct axvm *vm)
 	return 0;
 }
 
-/* Hold every vCPU's mutex: no RUN or register ioctl is in progress. */
+/*
+ * Hold every vCPU's mutex: no RUN or register ioctl is in progress.
+ * Taken in id order under vm->lock, which lockdep is told covers them
+ * (up to 64 of one class: a subclass per vCPU would stop at 8).
+ */
 static void vm_lock_vcpus(struct axvm *vm)
 {
 	u32 i;
 
+	lockdep_assert_held(&vm->lock);
 	for (i = 0; i < vm->max_vcpus; i++)
 		if (vm->vcpus[i])
-			mutex_lock_nested(&vm->vcpus[i]->mutex, i);
+			mutex_lock_nest_lock(&vm->vcpus[i]->mutex, &vm->lock);
 }
 
 static void vm_unlock_vcpus(struct axvm *vm)

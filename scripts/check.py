@@ -363,7 +363,7 @@ def parse_tap(t, label, body):
                f"TAP plans {plans} do not match {ran} results:\n" + body)
 
 
-def tier_host(t):
+def tier_host(t, abi):
     """Userspace tests that need no kernel: run here."""
     t.begin("host (userspace)")
     rc, out = run(["make", "-s", "-C", os.path.join(TOP, "tools/axvmctl"),
@@ -371,6 +371,12 @@ def tier_host(t):
     parse_tap(t, "axvmctl unit", out)
     if rc:
         t.fail("axvmctl unit: exit status", out)
+    # DKMS build in a scratch tree, make install DESTDIR=, modinfo.
+    rc, out = run(["sh", os.path.join(TOP, "tests/install/install_test.sh")],
+                  env={**os.environ, "AXVM_KVER": abi, "AXVM_BUILD": BUILD})
+    parse_tap(t, "install", out)
+    if rc:
+        t.fail("install: exit status", out)
     secs = os.environ.get("FUZZ_SECONDS", "15")
     rc, out = run(["make", "-s", "-C", os.path.join(TOP, "tests/fuzz"),
                    "unit", "run", f"FUZZ_SECONDS={secs}"])
@@ -448,7 +454,7 @@ def main():
 
     built = tier_build(t, abi, tk)
     if args.only is None:
-        tier_host(t)
+        tier_host(t, abi)
     if not built:
         log("build failed: the QEMU tiers cannot run")
     elif args.only in (None, "kunit"):
@@ -680,7 +686,9 @@ def print_bench_table(rows):
         log(f"{r['name']:<20}{num(r['axvm']):>10}{num(r['kvm']):>10} "
             f"{unit:<6}{sp:>14}{ratio:>9}{best:>6}{aa:>6}  "
             f"{r['handled']['axvm']} | {r['handled']['kvm']}")
-    log("medians over rounds; spread: interquartile range / median; "
+    log("each round's value: its fastest burst or repetition "
+        "(bench/README.md); the table: medians over rounds; "
+        "spread: interquartile range / median; "
         "axvm/kvm: of the medians, below 1 axvm is faster or smaller; "
         "best: of the best rounds; A/A: a second KVM series over the "
         "first, the noise floor")

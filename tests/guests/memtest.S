@@ -25,9 +25,9 @@ _start:
 	mov %rdi, %rax
 	xor %r13, %rax
 	mov %rax, (%rdi)		/* one probe: past RAM it is dropped */
-	cmp (%rdi), %rax
+	mov (%rdi), %rdx		/* (a MOV: MMIO decodes only those) */
+	cmp %rdx, %rax
 	jne 3f
-	mov %rdi, %rdx
 	mov $512, %ecx
 	rep stosq			/* the whole page; %rdi moves on */
 	jmp 1b

@@ -8,7 +8,7 @@
  *   7 RDTSCP's ECX != TSC_AUX               8 TSC read raised #GP
  *   9 SPEC_CTRL readable                   10 APIC_BASE != 0xfee00900
  *  11 MSR 0x40000000 readable              12 EFER changed by the bad write
- *  13 MTRRcap not 0
+ *  13 MTRRcap not 0                       14 RDPID != TSC_AUX (if in CPUID)
  */
 
 #include "lib.S"
@@ -80,6 +80,16 @@ _start:
 	cmp $0x55, %ecx
 	je 1f
 	FAIL 7
+1:	mov $7, %eax
+	xor %ecx, %ecx
+	cpuid
+	bt $22, %ecx			/* RDPID */
+	jnc 1f
+	xor %eax, %eax
+	rdpid %rax
+	cmp $0x55, %rax
+	je 1f
+	FAIL 14
 
 1:	movq $0, exc_count(%rip)
 	movq $2, skip_len(%rip)

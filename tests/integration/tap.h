@@ -1,19 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A tiny TAP producer for the integration tests: each check prints
- * "ok N - what" or "not ok N - what" plus the errno seen; the harness
+ * "ok N - what" or "not ok N - what" plus what was seen; the harness
  * (scripts/check.py) counts them and matches the plan printed at the end.
+ *
+ * The second half holds the few /dev/axvm helpers every test program
+ * uses. They live here, not in a header of their own, because this is
+ * the header the build tracks (Makefile: tests/integration/tap.h).
+ * Everything is static inline: a program that does not use a helper
+ * must still build with -Werror.
  */
 #ifndef AXVM_TAP_H
 #define AXVM_TAP_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/axvm.h>
 
 static int tap_n, tap_failed;
 
+static inline int tap_check(int cond, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static inline int tap_check(int cond, const char *fmt, ...)
 {
 	va_list ap;
@@ -27,6 +41,21 @@ static inline int tap_check(int cond, const char *fmt, ...)
 		tap_failed++;
 	fflush(stdout);
 	return cond;
+}
+
+/* A check that cannot run here, with the reason. */
+static inline void tap_skip(const char *why, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static inline void tap_skip(const char *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("ok %d - ", ++tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" # SKIP %s\n", why);
+	fflush(stdout);
 }
 
 /* An ioctl-like call must fail with exactly @err. */
@@ -49,10 +78,169 @@ static inline int tap_check(int cond, const char *fmt, ...)
 		       __r, __e, strerror(__e), (long)(want));		\
 } while (0)
 
+/* A call that returns a file descriptor: evaluates to it (or -1). */
+#define tap_fd(call, ...) ({						\
+	errno = 0;							\
+	long __r = (long)(call);					\
+	int __e = errno;						\
+	if (!tap_check(__r >= 0, __VA_ARGS__))				\
+		printf("# got %ld errno %d (%s), want an fd\n",		\
+		       __r, __e, strerror(__e));			\
+	(int)__r;							\
+})
+
+/* Two integers must be equal; both are printed on failure. */
+#define tap_eq(got, want, ...) do {					\
+	unsigned long long __g = (unsigned long long)(got);		\
+	unsigned long long __w = (unsigned long long)(want);		\
+	if (!tap_check(__g == __w, __VA_ARGS__))			\
+		printf("# got %#llx (%llu), want %#llx (%llu)\n",	\
+		       __g, __g, __w, __w);				\
+} while (0)
+
 static inline int tap_done(void)
 {
 	printf("1..%d\n", tap_n);
 	return tap_failed ? 1 : 0;
+}
+
+/* ---- /dev/axvm helpers --------------------------------------------------- */
+
+#define U64P(p)		((__u64)(uintptr_t)(p))
+
+static inline int axvm_open(void)
+{
+	return open("/dev/axvm", O_RDWR | O_CLOEXEC);
+}
+
+/* A module parameter from sysfs, or @dflt when it cannot be read. */
+static inline unsigned long long axvm_param(const char *name,
+					    unsigned long long dflt)
+{
+	char path[128], buf[32];
+	unsigned long long v = dflt;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/module/axvm/parameters/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return dflt;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = 0;
+		v = strtoull(buf, NULL, 0);
+	}
+	close(fd);
+	return v;
+}
+
+/* CREATE_VM; returns the VM fd (or -1, errno) and the id in *@id. */
+static inline int axvm_vm_new(int sys, __u32 flags, __u32 max_vcpus,
+			      const char *name, __u32 *id)
+{
+	struct axvm_create_vm c;
+	int fd;
+
+	memset(&c, 0, sizeof(c));
+	c.flags = flags;
+	c.max_vcpus = max_vcpus;
+	if (name)
+		strncpy(c.name, name, sizeof(c.name) - 1);
+	fd = ioctl(sys, AXVM_CREATE_VM, &c);
+	if (fd >= 0 && id)
+		*id = c.id;
+	return fd;
+}
+
+static inline int axvm_info(int vm, struct axvm_vm_info *info)
+{
+	memset(info, 0xa5, sizeof(*info));
+	return ioctl(vm, AXVM_GET_VM_INFO, info);
+}
+
+/* The VM's state, or -1 when GET_VM_INFO fails. */
+static inline long axvm_state(int vm)
+{
+	struct axvm_vm_info info;
+
+	return axvm_info(vm, &info) ? -1 : (long)info.state;
+}
+
+static inline int axvm_region(int vm, __u64 gpa, __u64 size, __u32 flags)
+{
+	struct axvm_memory_region r;
+
+	memset(&r, 0, sizeof(r));
+	r.gpa = gpa;
+	r.size = size;
+	r.flags = flags;
+	r.map_type = AXVM_MAP_ALLOC;
+	return ioctl(vm, AXVM_SET_MEMORY_REGION, &r);
+}
+
+/* READ_GUEST or WRITE_GUEST of [gpa, gpa + size) to/from @buf. */
+static inline int axvm_guest(int vm, unsigned long cmd, __u64 gpa,
+			     void *buf, __u64 size)
+{
+	struct axvm_guest_access ga;
+
+	memset(&ga, 0, sizeof(ga));
+	ga.gpa = gpa;
+	ga.size = size;
+	ga.buf = U64P(buf);
+	return ioctl(vm, cmd, &ga);
+}
+
+static inline int axvm_device(int vm, __u32 type, __u32 space, __u64 base,
+			      __u64 length, __u32 irq)
+{
+	struct axvm_device d;
+
+	memset(&d, 0, sizeof(d));
+	d.type = type;
+	d.space = space;
+	d.base = base;
+	d.length = length;
+	d.irq = irq;
+	return ioctl(vm, AXVM_ADD_DEVICE, &d);
+}
+
+static inline int axvm_entry(int vm, __u64 entry, __u32 mode)
+{
+	struct axvm_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.entry = entry;
+	e.mode = mode;
+	return ioctl(vm, AXVM_SET_ENTRY, &e);
+}
+
+/* LIST_VMS with no room: the number of VMs, or -1. */
+static inline long axvm_count(int sys)
+{
+	struct axvm_vm_list l;
+
+	memset(&l, 0, sizeof(l));
+	return ioctl(sys, AXVM_LIST_VMS, &l) ? -1 : (long)l.nr;
+}
+
+/* Is VM @id listed? 1, 0, or -1 when LIST_VMS fails. */
+static inline int axvm_listed(int sys, __u32 id)
+{
+	static __u32 ids[4096];
+	struct axvm_vm_list l;
+	__u32 i;
+
+	memset(&l, 0, sizeof(l));
+	l.nr = 4096;
+	l.ids = U64P(ids);
+	if (ioctl(sys, AXVM_LIST_VMS, &l))
+		return -1;
+	for (i = 0; i < l.nr && i < 4096; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
 }
 
 #endif /* AXVM_TAP_H */

@@ -79,7 +79,7 @@ static const struct cpuid_bit_case cpuid_bit_cases[] = {
 	{ "7.EBX AVX2 kept", 7, 0, EBX, 5, true },
 	{ "7.ECX WAITPKG hidden", 7, 0, ECX, 5, false },
 	{ "7.ECX CET_SS hidden", 7, 0, ECX, 7, false },
-	{ "7.ECX RDPID hidden", 7, 0, ECX, 22, false },
+	{ "7.ECX RDPID kept (TSC_AUX switched)", 7, 0, ECX, 22, true },
 	{ "7.ECX OSPKE clear with CR4.PKE clear", 7, 0, ECX, 4, false },
 	{ "7.EDX SPEC_CTRL hidden", 7, 0, EDX, 26, false },
 	{ "7.EDX STIBP hidden", 7, 0, EDX, 27, false },

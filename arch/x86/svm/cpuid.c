@@ -8,8 +8,7 @@
  * RDPRU, perf and debug-store features (intercepted or host-only);
  * MCE/MCA, MTRR, TSC_ADJUST, SPEC_CTRL/IBRS/STIBP/SSBD/IBPB and every
  * other MSR-backed feature we do not emulate; x2APIC and the TSC
- * deadline timer (no local APIC emulation yet); RDPID (it reads the
- * host's TSC_AUX and cannot be intercepted); XSAVES and XFD (IA32_XSS
+ * deadline timer (no local APIC emulation yet); XSAVES and XFD (IA32_XSS
  * is not virtualized); TSX (HLE/RTM), WAITPKG, SGX, CET, AMX; topology
  * leaves (one core per vCPU, no SMT).
  * Set: leaf 1 ECX bit 31 (hypervisor); leaf 1 EBX[31:24] = the vCPU id
@@ -66,6 +65,7 @@
 			 BIT(28) | BIT(30) | BIT(31))
 #define L7B_NEED_YMM	BIT(5)
 #define L7C_ALLOW	(BIT(2) /* UMIP */ | BIT(16) /* LA57 */ |	\
+			 BIT(22) /* RDPID: TSC_AUX is switched */ |	\
 			 BIT(27) /* MOVDIRI */ | BIT(28) /* MOVDIR64B */ | \
 			 L7C_NEED_YMM | L7C_AVX512)
 #define L7C_NEED_YMM	(BIT(8) /* GFNI */ | BIT(9) /* VAES */ |	\

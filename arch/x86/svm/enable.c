@@ -71,11 +71,10 @@ int svm_hardware_enable(void)
 	if (!sd->hsave)
 		return -ENOMEM;
 	rdmsrl(MSR_EFER, efer);
-	if (efer & EFER_SVME) {
-		pr_err_ratelimited("SVM is in use on CPU %d by another hypervisor (kvm_amd running a VM?): cannot run axvm VMs until it stops\n",
-				   smp_processor_id());
-		return -EBUSY;
-	}
+	if (efer & EFER_SVME)
+		return -EBUSY;		/* the callers say so, once */
+	if (axvm_svm_has_tsc_aux)
+		rdmsrl(MSR_TSC_AUX, sd->host_tsc_aux);
 	wrmsrl(MSR_EFER, efer | EFER_SVME);
 	wrmsrl(MSR_VM_HSAVE_PA, __sme_set(page_to_phys(sd->hsave)));
 	svm_cpu_asid_reset(sd);
@@ -121,6 +120,8 @@ int axvm_svm_get(void)
 	atomic_set(&svm_enable_failed, 0);
 	on_each_cpu(svm_enable_ipi, NULL, 1);
 	if (atomic_read(&svm_enable_failed)) {
+		pr_err_ratelimited("SVM is in use by another hypervisor on %d CPU(s) (kvm_amd running a VM?): no axvm VM until it stops\n",
+				   atomic_read(&svm_enable_failed));
 		on_each_cpu(svm_disable_ipi, NULL, 1);
 		svm_users--;
 		ret = -EBUSY;
@@ -155,6 +156,9 @@ static int svm_cpu_online(unsigned int cpu)
 		preempt_disable();
 		ret = svm_hardware_enable();
 		preempt_enable();
+		if (ret)
+			pr_err("CPU %u cannot come online for axvm: SVM is in use by another hypervisor\n",
+			       cpu);
 	}
 	mutex_unlock(&svm_enable_lock);
 	return ret;

@@ -10,8 +10,8 @@
  *                               XCR0 raises #GP
  *   HLT                         HALT, RIP + 1
  *   IOIO                        IO with RIP = EXITINFO2 (the next RIP);
- *                               string forms (INS/OUTS, REP or not) are
- *                               refused: INTERNAL, UNHANDLED
+ *                               INS/OUTS (REP or not): one element per
+ *                               exit, string_io.c
  *   NPF                         RAM: populate, NONE; outside RAM: fetch
  *                               and decode the instruction, MMIO with
  *                               RIP advanced; a region that forbids the
@@ -25,7 +25,7 @@
  *   DR0-3 access                stop intercepting, switch DR0-3 from now
  *   #DB, #AC                    reflected into the guest
  *   SHUTDOWN                    SHUTDOWN (triple fault)
- *   VMEXIT_INVALID              FAIL_ENTRY, hw_reason = the exit code
+ *   VMEXIT_INVALID              FAIL_ENTRY, hw_reason = the exit code, -1
  *   anything else               INTERNAL, UNHANDLED (data: exit code,
  *                               EXITINFO1, EXITINFO2, RIP)
  *
@@ -35,10 +35,10 @@
  * hardware's next RIP is used.
  */
 #include <linux/nospec.h>
+#include <asm/fpu/xcr.h>
 #include <asm/msr.h>
 #include <asm/svm.h>
 #include "svm.h"
-#include <asm/fpu/xcr.h>
 #include "decode.h"
 #include "gwalk.h"
 #include "trace.h"
@@ -166,6 +166,11 @@ static int svm_exit_unhandled(struct svm_vcpu *svm, struct axvm_vexit *exit)
 	return svm_internal(svm, exit, AXVM_INTERNAL_ERROR_UNHANDLED);
 }
 
+int svm_string_io_unhandled(struct svm_vcpu *svm, struct axvm_vexit *exit)
+{
+	return svm_exit_unhandled(svm, exit);
+}
+
 static int svm_exit_ioio(struct svm_vcpu *svm, struct axvm_vexit *exit)
 {
 	struct vmcb *vmcb = svm->vmcb;
@@ -173,12 +178,18 @@ static int svm_exit_ioio(struct svm_vcpu *svm, struct axvm_vexit *exit)
 	u32 size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
 	struct axvm_vcpu *vcpu = svm->vcpu;
 	bool in = info & SVM_IOIO_TYPE_MASK;
+	int ret;
 
-	if (info & (SVM_IOIO_STR_MASK | SVM_IOIO_REP_MASK))
-		return svm_exit_unhandled(svm, exit);
 	/* SZ8/SZ16/SZ32 are one-hot: 1, 2, 4 */
 	if (size != 1 && size != 2 && size != 4)
 		return svm_exit_unhandled(svm, exit);
+	if (info & SVM_IOIO_STR_MASK) {
+		ret = svm_exit_string_io(svm, exit, info, size);
+		if (!ret && exit->kind == AXVM_VEXIT_IO)
+			trace_axvm_pio(vcpu->vm->id, vcpu->id, in,
+				       exit->io.port, size, exit->io.data);
+		return ret;
+	}
 
 	exit->kind = AXVM_VEXIT_IO;
 	exit->io.port = info >> 16;
@@ -203,6 +214,11 @@ void svm_complete_io_in(struct axvm_vcpu *vcpu, u32 value)
 	struct svm_vcpu *svm = to_svm(vcpu);
 	u64 *rax = &svm->regs[SVM_REG_RAX];
 
+	if (svm->pending == SVM_PENDING_INS) {
+		svm->pending = SVM_PENDING_NONE;
+		svm_complete_ins(svm, value);
+		return;
+	}
 	if (svm->pending != SVM_PENDING_IO_IN)
 		return;
 	svm->pending = SVM_PENDING_NONE;
@@ -327,28 +343,12 @@ static int svm_exit_dr(struct svm_vcpu *svm, struct axvm_vexit *exit)
 
 static int svm_exit_err(struct svm_vcpu *svm, struct axvm_vexit *exit)
 {
-	struct vmcb_control_area *c = &svm->vmcb->control;
-
 	exit->kind = AXVM_VEXIT_FAIL_ENTRY;
-	exit->hw_reason = c->exit_code | ((u64)c->exit_code_hi << 32);
+	exit->hw_reason = (u64)SVM_EXIT_ERR;	/* VMEXIT_INVALID, -1 */
 	return 0;
 }
 
 /* ---- nested page faults: RAM and MMIO ------------------------------------ */
-
-static int svm_read_gpa(void *ctx, u64 gpa, void *buf, unsigned int len)
-{
-	return axvm_aspace_read(ctx, gpa, buf, len);
-}
-
-static enum axvm_cpu_mode svm_cpu_mode(const struct vmcb_save_area *save)
-{
-	return axvm_cpu_mode_of(save->cr0 & X86_CR0_PE,
-				save->rflags & X86_EFLAGS_VM,
-				save->efer & EFER_LMA,
-				save->cs.attrib & SVM_SELECTOR_L_MASK,
-				save->cs.attrib & SVM_SELECTOR_DB_MASK);
-}
 
 static int svm_npf_exit(struct svm_vcpu *svm, struct axvm_vexit *exit,
 			u64 gpa, u32 access)
@@ -389,35 +389,16 @@ static int svm_mmio(struct svm_vcpu *svm, struct axvm_vexit *exit, u64 gpa,
 {
 	struct axvm_vcpu *vcpu = svm->vcpu;
 	struct vmcb_save_area *save = &svm->vmcb->save;
-	struct axvm_gwalk_cpu cpu = {
-		.cr0 = save->cr0,
-		.cr3 = save->cr3,
-		.cr4 = save->cr4,
-		.efer = save->efer,
-		.maxphyaddr = boot_cpu_data.x86_phys_bits,
-		.read_gpa = svm_read_gpa,
-		.ctx = &vcpu->vm->aspace,
-	};
-	enum axvm_cpu_mode mode = svm_cpu_mode(save);
-	struct axvm_gwalk_fault fault = {};
+	struct axvm_gwalk_fault fault;
 	struct axvm_insn *insn = &svm->mmio_insn;
 	u8 bytes[AXVM_INSN_MAX_LEN] = {};
-	u64 lin;
 	int n, ret;
 
-	if (mode == AXVM_CPU_MODE_64)
-		lin = save->rip;
-	else if (mode == AXVM_CPU_MODE_32)
-		lin = (u32)(save->cs.base + (u32)save->rip);
-	else
-		lin = (u32)(save->cs.base + (u16)save->rip);
-
-	n = axvm_gwalk_fetch(&cpu, lin, save->cpl == 3, bytes, sizeof(bytes),
-			     &fault);
+	n = svm_fetch_insn(svm, bytes, &fault);
 	if (n < 0)
 		return svm_decode_failed(svm, exit, gpa, bytes,
 					 AXVM_DECODE_TRUNCATED);
-	ret = axvm_decode(bytes, n, mode, insn);
+	ret = axvm_decode(bytes, n, svm_cpu_mode(save), insn);
 	if (ret == -ENODATA && fault.err == -EFAULT) {
 		/* Its tail is on a page the guest unmapped meanwhile. */
 		save->cr2 = fault.addr;
@@ -547,7 +528,8 @@ int svm_handle_exit(struct axvm_vcpu *vcpu, struct axvm_vexit *exit)
 	svm->entered = false;
 	code = c->exit_code | ((u64)c->exit_code_hi << 32);
 
-	if (code == (u64)SVM_EXIT_ERR)
+	/* Hardware writes -1 in 64 bits, QEMU in the low 32 only. */
+	if (c->exit_code == (u32)SVM_EXIT_ERR)
 		return svm_exit_err(svm, exit);
 	if (code < ARRAY_SIZE(svm_exit_handlers))
 		fn = svm_exit_handlers[array_index_nospec(code,

@@ -14,7 +14,7 @@
  *                 hidden; reserved bits, SVME and LME changes with
  *                 paging on raise #GP
  *   PAT           in the VMCB's G_PAT (nested paging combines it)
- *   TSC_AUX       per vCPU, what RDTSCP returns
+ *   TSC_AUX       per vCPU, loaded while the guest runs (RDTSCP, RDPID)
  *   APIC_BASE     reads 0xfee00000, enabled, BSP on vCPU 0; writes of
  *                 the same value only (no relocation, no x2APIC)
  *   MTRRs         MTRRcap reads 0 (no ranges); the others read 0 and

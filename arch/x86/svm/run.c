@@ -3,21 +3,22 @@
  * One guest entry: svm_vcpu_run(), in the order of KVM 6.1's
  * vcpu_enter_guest() + svm_vcpu_run():
  *
- *   guest FPU in (fpu_swap_kvm_fpstate; interrupts on, may bh-disable)
+ *   guest FPU in (fpu_swap_kvm_fpstate; interrupts on), unless the core
+ *     keeps it in for the whole RUN (svm_vcpu_run_begin/end)
  *   interrupts off; vcpu->mode = IN_GUEST_MODE (smp_store_mb); look at
  *     kicks, requests, signals, need_resched one last time: skip if any
  *   events: EXITINTINFO re-injection, then a queued exception, then an
  *     external interrupt through EVENTINJ if the guest can take one now,
  *     else an interrupt window (V_IRQ + VINTR intercept)
- *   ASID, host VMSAVE, CLGI, guest XCR0/PKRU/DR0-3 in
+ *   ASID, host VMSAVE, CLGI, guest XCR0/PKRU/DR0-3/TSC_AUX in
  *   guest_state_enter_irqoff; STI (GIF=0 still masks); VMRUN (vmenter.S:
  *     VMLOAD guest, GPRs, VMRUN, GPRs, VMSAVE guest, VMLOAD host, RSB
  *     fill, untrain, IBPB on exit when the host asks); CLI;
  *     guest_state_exit_irqoff
- *   host DR7/DR0-3, PKRU, XCR0 back; STGI (an NMI comes in here)
+ *   host TSC_AUX, DR7/DR0-3, PKRU, XCR0 back; STGI (an NMI comes here)
  *   mode = OUTSIDE_GUEST_MODE; #MC to the host's handler; EXITINTINFO
  *   interrupts on (the host interrupt that caused the exit, accounted as
- *     guest time), off, guest_timing_exit, on; guest FPU out
+ *     guest time), off, guest_timing_exit, on; guest FPU out (likewise)
  *
  * SPEC_CTRL: the guest cannot read or write it (MSR intercepted, CPUID
  * hides it), so it runs with the host's value: no switch is needed, and
@@ -179,23 +180,40 @@ static void svm_complete_interrupts(struct svm_vcpu *svm)
 }
 
 /*
- * XCR0 is the guest's whenever it runs: it only matters to XSAVE and AVX,
- * which need the guest's CR4.OSXSAVE anyway, and loading it every time
- * spares us intercepting CR4. PKRU likewise (the guest may reach it
- * through XRSTOR even without CR4.PKE).
+ * XCR0 and PKRU are not in the VMCB.
+ *
+ * XCR0 is the guest's whenever it runs, when it differs from the host's:
+ * CR4 writes do not exit, so a guest that sets CR4.OSXSAVE and reads
+ * XGETBV at once must already find its own value. It only matters to
+ * XSAVE and AVX, which fault without the guest's CR4.OSXSAVE anyway;
+ * XSETBV exits, so the guest cannot change it behind our back.
+ *
+ * PKRU is the guest's if its CR4.PKE or XCR0.PKRU lets it use the
+ * register, and only when it differs: on QEMU every WRPKRU flushes the
+ * TLB. A guest that turns CR4.PKE on inside one run sees the host's
+ * (non-secret, default) PKRU until it writes its own. The host's is put
+ * back whenever the register changed, whatever the guest's CR4 says by
+ * then: the user task must never run with the guest's.
  */
 struct svm_host_xstate {
+	bool xcr0_loaded;
 	u32 pkru;
 };
 
 static void svm_load_guest_xstate(struct svm_vcpu *svm,
 				  struct svm_host_xstate *host)
 {
-	if (axvm_svm_host_xcr0 && svm->xcr0 != axvm_svm_host_xcr0)
+	const struct vmcb_save_area *save = &svm->vmcb->save;
+
+	if (axvm_svm_host_xcr0 && svm->xcr0 != axvm_svm_host_xcr0) {
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, svm->xcr0);
+		host->xcr0_loaded = true;
+	}
 	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
 		host->pkru = rdpkru();
-		if (svm->pkru != host->pkru)
+		if (((save->cr4 & X86_CR4_PKE) ||
+		     (svm->xcr0 & XFEATURE_MASK_PKRU)) &&
+		    svm->pkru != host->pkru)
 			wrpkru(svm->pkru);
 	}
 }
@@ -203,13 +221,37 @@ static void svm_load_guest_xstate(struct svm_vcpu *svm,
 static void svm_load_host_xstate(struct svm_vcpu *svm,
 				 const struct svm_host_xstate *host)
 {
+	const struct vmcb_save_area *save = &svm->vmcb->save;
+	u32 pkru;
+
 	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
-		svm->pkru = rdpkru();
-		if (svm->pkru != host->pkru)
+		pkru = rdpkru();
+		if ((save->cr4 & X86_CR4_PKE) ||
+		    (svm->xcr0 & XFEATURE_MASK_PKRU))
+			svm->pkru = pkru;
+		if (pkru != host->pkru)
 			wrpkru(host->pkru);
 	}
-	if (axvm_svm_host_xcr0 && svm->xcr0 != axvm_svm_host_xcr0)
+	if (host->xcr0_loaded)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, axvm_svm_host_xcr0);
+}
+
+/*
+ * TSC_AUX is the guest's while it runs, so RDTSCP and RDPID (which no
+ * intercept catches on QEMU, and RDPID nowhere) return its value, not
+ * the host's CPU number. Guest writes exit (MSRPM), so it changes only
+ * through msr.c; most of the time both are 0 and nothing is written.
+ */
+static void svm_load_guest_tsc_aux(struct svm_vcpu *svm, struct svm_cpu *sd)
+{
+	if (axvm_svm_has_tsc_aux && svm->tsc_aux != sd->host_tsc_aux)
+		wrmsrl(MSR_TSC_AUX, svm->tsc_aux);
+}
+
+static void svm_load_host_tsc_aux(struct svm_vcpu *svm, struct svm_cpu *sd)
+{
+	if (axvm_svm_has_tsc_aux && svm->tsc_aux != sd->host_tsc_aux)
+		wrmsrl(MSR_TSC_AUX, sd->host_tsc_aux);
 }
 
 /*
@@ -270,17 +312,47 @@ static void svm_handle_mce(void)
 #endif
 }
 
+/*
+ * Optional, for the core to call around one RUN (KVM's kvm_load_guest_fpu
+ * and kvm_put_guest_fpu around KVM_RUN), preemption enabled: the guest's
+ * FPU state stays the task's in between, across exits, sleeps and
+ * migrations, instead of being swapped in and out on every entry. The
+ * core must call the end before returning to userspace, and may not
+ * reset the vCPU in between. Not in struct axvm_arch_ops yet.
+ */
+void svm_vcpu_run_begin(struct axvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	if (!svm->fpu_loaded) {
+		fpu_swap_kvm_fpstate(&svm->fpu, true);
+		svm->fpu_loaded = true;
+	}
+}
+
+void svm_vcpu_run_end(struct axvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	if (svm->fpu_loaded) {
+		fpu_swap_kvm_fpstate(&svm->fpu, false);
+		svm->fpu_loaded = false;
+	}
+}
+
 /* One entry; see the top of the file. Preemption off. */
 int svm_vcpu_run(struct axvm_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
 	struct svm_host_xstate host = {};
+	bool swap_fpu = !svm->fpu_loaded;
 	struct svm_cpu *sd;
 	int ret = 0;
 
 	svm->entered = false;
-	fpu_swap_kvm_fpstate(&svm->fpu, true);
+	if (swap_fpu)
+		fpu_swap_kvm_fpstate(&svm->fpu, true);
 
 	local_irq_disable();
 	/* Pairs with the kicker's cmpxchg on vcpu->mode (module/vcpu.c). */
@@ -312,9 +384,11 @@ int svm_vcpu_run(struct axvm_vcpu *vcpu)
 	svm_clgi();
 	svm_load_guest_xstate(svm, &host);
 	svm_load_guest_dr(svm);
+	svm_load_guest_tsc_aux(svm, sd);
 
 	svm_enter_exit(svm, sd->host_save_pa);
 
+	svm_load_host_tsc_aux(svm, sd);
 	svm_load_host_dr(svm);
 	svm_load_host_xstate(svm, &host);
 	svm->regs[SVM_REG_RAX] = vmcb->save.rax;
@@ -343,12 +417,14 @@ int svm_vcpu_run(struct axvm_vcpu *vcpu)
 	local_irq_disable();
 	guest_timing_exit_irqoff();
 	local_irq_enable();
-	fpu_swap_kvm_fpstate(&svm->fpu, false);
+	if (swap_fpu)
+		fpu_swap_kvm_fpstate(&svm->fpu, false);
 	return ret;
 
 out_outside:
 	WRITE_ONCE(vcpu->mode, AXVM_OUTSIDE_GUEST_MODE);
 	local_irq_enable();
-	fpu_swap_kvm_fpstate(&svm->fpu, false);
+	if (swap_fpu)
+		fpu_swap_kvm_fpstate(&svm->fpu, false);
 	return ret;
 }

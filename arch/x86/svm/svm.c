@@ -20,6 +20,7 @@
 
 u64 axvm_svm_host_xcr0;
 bool axvm_svm_has_nrips;
+bool axvm_svm_has_tsc_aux;
 static bool svm_initialized;
 
 static int svm_probe(void)
@@ -54,6 +55,8 @@ int axvm_svm_init(void)
 	axvm_svm_host_xcr0 = boot_cpu_has(X86_FEATURE_OSXSAVE) ?
 			     xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
 	axvm_svm_has_nrips = boot_cpu_has(X86_FEATURE_NRIPS);
+	axvm_svm_has_tsc_aux = boot_cpu_has(X86_FEATURE_RDTSCP) ||
+			       boot_cpu_has(X86_FEATURE_RDPID);
 
 	ret = svm_vmcb_global_init();
 	if (ret)

@@ -3,11 +3,13 @@
  * The AMD SVM backend: what its files share. Included by vmenter.S for
  * the register slots only.
  *
- * Files: svm.c (the ops table, probe, vCPU create/free/load/put),
+ * Files: svm.c (the ops table, probe, per-VM and vCPU objects),
  * enable.c (EFER.SVME per CPU, refcounted, hotplug/reboot/suspend),
  * vmcb.c (intercepts, IOPM/MSRPM, ASIDs), vmenter.S + run.c (one guest
- * entry), exits.c (exit handlers), cpuid.c and msr.c (guest policy),
- * regs.c (register ioctls), entry.c (the entry state of DESIGN.md §4).
+ * entry), exits.c (exit handlers), string_io.c (INS/OUTS), gview.c (the
+ * guest's code and page walk as emulation sees them), cpuid.c and msr.c
+ * (guest policy), regs.c (register ioctls), entry.c (the entry state of
+ * DESIGN.md §4).
  */
 #ifndef AXVM_SVM_SVM_H
 #define AXVM_SVM_SVM_H
@@ -47,6 +49,7 @@ enum svm_pending {
 	SVM_PENDING_NONE = 0,
 	SVM_PENDING_IO_IN,	/* IN: write RAX from complete_io_in */
 	SVM_PENDING_MMIO_READ,	/* decoded load: write its destination */
+	SVM_PENDING_INS,	/* INS: write guest memory at ins_gpa */
 };
 
 /* An event for EVENTINJ: SVM_EVTINJ_* format, 0 = none. */
@@ -73,6 +76,7 @@ struct svm_vcpu {
 	/* Guest extended state, swapped around each entry. */
 	struct fpu_guest fpu;
 	bool fpu_used;		/* entered since the last reset */
+	bool fpu_loaded;	/* between svm_vcpu_run_begin and _end */
 	u64 xcr0;
 	u32 pkru;
 
@@ -93,6 +97,7 @@ struct svm_vcpu {
 	/* An exit userspace or a device completes (exits.c). */
 	u8 pending;			/* enum svm_pending */
 	u8 io_size;
+	u64 ins_gpa;
 	struct axvm_insn mmio_insn;	/* SVM_PENDING_MMIO_READ: the load */
 };
 
@@ -112,6 +117,7 @@ struct svm_cpu {
 	struct page *host_save;		/* the host's VMSAVE/VMLOAD state */
 	phys_addr_t host_save_pa;
 	bool enabled;			/* we set EFER.SVME here */
+	u64 host_tsc_aux;		/* what RDTSCP/RDPID give the host */
 	u64 asid_generation;
 	u32 next_asid;
 	u32 max_asid;
@@ -128,6 +134,7 @@ extern u8 axvm_svm_rebooting;
 extern u64 axvm_svm_host_xcr0;
 /* CPU features the exit handlers may use. */
 extern bool axvm_svm_has_nrips;
+extern bool axvm_svm_has_tsc_aux;	/* RDTSCP or RDPID: MSR_TSC_AUX */
 
 /* vmenter.S */
 void __axvm_svm_vcpu_run(phys_addr_t vmcb_pa, u64 *regs,
@@ -135,6 +142,17 @@ void __axvm_svm_vcpu_run(phys_addr_t vmcb_pa, u64 *regs,
 
 /* svm.c */
 phys_addr_t svm_nested_cr3(struct axvm *vm);
+
+/* gview.c */
+struct axvm_gwalk_cpu;
+struct axvm_gwalk_fault;
+enum axvm_cpu_mode svm_cpu_mode(const struct vmcb_save_area *save);
+void svm_gwalk_cpu(struct svm_vcpu *svm, struct axvm_gwalk_cpu *cpu);
+u64 svm_linear(const struct vmcb_save_area *save, enum axvm_cpu_mode mode,
+	       unsigned int seg, u64 offset);
+u64 svm_rip_linear(const struct vmcb_save_area *save);
+int svm_fetch_insn(struct svm_vcpu *svm, u8 *bytes,
+		   struct axvm_gwalk_fault *fault);
 
 /* enable.c */
 int svm_hardware_enable(void);
@@ -155,6 +173,8 @@ void svm_set_dr_intercepts(struct vmcb *vmcb, bool on);
 
 /* run.c */
 int svm_vcpu_run(struct axvm_vcpu *vcpu);
+void svm_vcpu_run_begin(struct axvm_vcpu *vcpu);
+void svm_vcpu_run_end(struct axvm_vcpu *vcpu);
 bool svm_interrupt_allowed(struct axvm_vcpu *vcpu);
 void svm_queue_exception(struct svm_vcpu *svm, u8 vector, bool has_err,
 			 u32 err);
@@ -165,6 +185,12 @@ void svm_complete_io_in(struct axvm_vcpu *vcpu, u32 value);
 void svm_complete_mmio_read(struct axvm_vcpu *vcpu, u64 value);
 void svm_set_hypercall_result(struct axvm_vcpu *vcpu, u64 value);
 void svm_skip_insn(struct svm_vcpu *svm, unsigned int len);
+int svm_string_io_unhandled(struct svm_vcpu *svm, struct axvm_vexit *exit);
+
+/* string_io.c */
+int svm_exit_string_io(struct svm_vcpu *svm, struct axvm_vexit *exit,
+		       u32 info, unsigned int size);
+void svm_complete_ins(struct svm_vcpu *svm, u32 value);
 
 /* cpuid.c */
 struct axvm_svm_cpuid_ctx {

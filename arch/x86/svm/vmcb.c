@@ -15,8 +15,9 @@
  *   VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA   #UD: no nested
  *                              SVM (VMRUN must be intercepted anyway)
  *   VMMCALL                    the hypercall
- *   RDTSCP                     emulated: TSC_AUX is the guest's, not the
- *                              host's CPU number
+ *   RDTSCP                     emulated where the CPU honours it (QEMU
+ *                              does not: TSC_AUX is switched anyway, see
+ *                              run.c)
  *   RDPMC, RDPRU, MONITOR, MWAIT(_COND)   #UD: host counters, host idle
  *   XSETBV                     checked against the host's XCR0
  *   DR0-3 reads/writes         until first use, then switched per entry

@@ -39,7 +39,7 @@
 #define AXVM_CREATE_VM		_IOWR(AXVMIO, 0x02, struct axvm_create_vm)
 /* Copies up to nr ids into ids; sets nr to the number of VMs. */
 #define AXVM_LIST_VMS		_IOWR(AXVMIO, 0x03, struct axvm_vm_list)
-/* Returns a new fd for an existing managed VM. */
+/* Returns a new fd for an existing VM (managed or VMM mode), by id. */
 #define AXVM_OPEN_VM		_IOW(AXVMIO, 0x04, struct axvm_open_vm)
 
 /* Capabilities for AXVM_CHECK_EXTENSION. */
