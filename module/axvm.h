@@ -6,7 +6,8 @@
  * Lock order (outermost first):
  *   axvm_registry.lock (mutex)   the id xarray and name uniqueness
  *   vm->lock (mutex)             lifecycle state, configuration, vCPU array
- *   vcpu->mutex (mutex)          one RUN / register ioctl at a time
+ *   vcpu->mutex (mutex)          one RUN / register ioctl at a time;
+ *                                never more than one held at once
  *   vm->aspace.lock (mutex)      regions, population
  *   vm->state_lock (spinlock)    state reads from the run loop, exit reason
  * vcpu->pending is lock-free (atomic bitops); vcpu->mode is KVM's

@@ -36,8 +36,9 @@ static int hal_alloc_frames(const struct axvm_hal_ops *hal, unsigned int num,
 	/* A power-of-two block is naturally aligned to its own size. */
 	order = max(get_order((unsigned long)num << PAGE_SHIFT),
 		    get_order(align));
+	/* More than the buddy allocator hands out at once (hal.h: -ENOMEM). */
 	if (order > MAX_ORDER - 1)
-		return -E2BIG;
+		return -ENOMEM;
 	page = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN,
 			   order);
 	if (!page)

@@ -44,7 +44,8 @@ struct axvm_vcpu *axvm_vcpu_alloc(struct axvm *vm, u32 id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	vcpu->cpu = -1;
-	vcpu->pcpu_mask = vm->pcpu_sets[id];
+	/* pcpu_sets covers the first 8 vCPUs; the rest are not pinned. */
+	vcpu->pcpu_mask = id < ARRAY_SIZE(vm->pcpu_sets) ? vm->pcpu_sets[id] : 0;
 	vcpu->last_kick_cpu = -1;
 	vcpu->state = AXVM_VCPU_CREATED;
 	mutex_init(&vcpu->mutex);

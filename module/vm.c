@@ -4,7 +4,7 @@
  * lifecycle of DESIGN.md §2 (axvm's VMStatus, with restart that works).
  *
  * Lock order: see module/axvm.h. Here: axvm_registry_lock, then
- * vm->lock, then each vcpu->mutex in id order, then vm->state_lock.
+ * vm->lock, then one vcpu->mutex at a time, then vm->state_lock.
  * A vCPU thread never takes vm->lock: it changes the state (a guest
  * stop) under vm->state_lock only.
  */
@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 #include <linux/ctype.h>
+#include <linux/overflow.h>
 #include <linux/cpumask.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
@@ -123,7 +124,9 @@ static int vm_check_name(const char *name)
 	if (len == AXVM_NAME_LEN)
 		return -ENAMETOOLONG;
 	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("._-", name[i]))
+		/* isalnum() takes Latin-1 letters too: names are ASCII. */
+		if (!isascii(name[i]) ||
+		    (!isalnum(name[i]) && !strchr("._-", name[i])))
 			return -EINVAL;
 	return 0;
 }
@@ -512,6 +515,7 @@ static int vm_require_loading(struct axvm *vm)
 
 int axvm_vm_add_region(struct axvm *vm, const struct axvm_memory_region *r)
 {
+	u64 end;
 	int ret;
 
 	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)))
@@ -520,6 +524,10 @@ int axvm_vm_add_region(struct axvm *vm, const struct axvm_memory_region *r)
 		return -EINVAL;
 	if (r->map_type == AXVM_MAP_IDENTICAL && !capable(CAP_SYS_RAWIO))
 		return -EPERM;
+	/* A malformed range is -EINVAL, not a limit reached. */
+	if (!r->size || check_add_overflow(r->gpa, r->size, &end) ||
+	    end > AXVM_GPA_LIMIT)
+		return -EINVAL;
 
 	mutex_lock(&vm->lock);
 	ret = vm_require_loading(vm);
@@ -661,6 +669,10 @@ int axvm_vm_load_image(struct axvm *vm, void *data, struct axvm_image *req)
 
 	mutex_lock(&vm->lock);
 	ret = vm_require_loading(vm);
+	/* A raw image's entry is known up front: refuse before writing. */
+	if (!ret && req->format == AXVM_IMAGE_RAW &&
+	    (req->flags & AXVM_IMAGE_SET_ENTRY))
+		ret = vm_check_entry(req->gpa, mode);
 	if (!ret)
 		ret = vm_load_one(vm, img, &entry, &mode);
 	if (!ret && (req->flags & AXVM_IMAGE_SET_ENTRY)) {
@@ -729,16 +741,21 @@ AXVM_EXPORT_FOR_TESTS(axvm_vm_create_vcpu);
 
 /* ---- lifecycle ----------------------------------------------------------- */
 
-/* Reset every vCPU to the entry state; vm->lock and no RUN in progress. */
+/* Reset every vCPU to the entry state, each under its own mutex. */
 static int vm_reset_vcpus(struct axvm *vm)
 {
+	struct axvm_vcpu *vcpu;
 	u32 i;
 	int ret;
 
+	lockdep_assert_held(&vm->lock);
 	for (i = 0; i < vm->max_vcpus; i++) {
-		if (!vm->vcpus[i])
+		vcpu = vm->vcpus[i];
+		if (!vcpu)
 			continue;
-		ret = axvm_vcpu_reset(vm->vcpus[i]);
+		mutex_lock(&vcpu->mutex);
+		ret = axvm_vcpu_reset(vcpu);
+		mutex_unlock(&vcpu->mutex);
 		if (ret)
 			return ret;
 	}
@@ -746,27 +763,22 @@ static int vm_reset_vcpus(struct axvm *vm)
 }
 
 /*
- * Hold every vCPU's mutex: no RUN or register ioctl is in progress.
- * Taken in id order under vm->lock, which lockdep is told covers them
- * (up to 64 of one class: a subclass per vCPU would stop at 8).
+ * Wait until no RUN or register ioctl is in progress on any vCPU. The
+ * mutexes are taken one at a time: holding up to 64 at once would
+ * exceed lockdep's held-lock limit. Callers have moved the VM out of
+ * "running" first, so a RUN that starts afterwards returns at once.
  */
-static void vm_lock_vcpus(struct axvm *vm)
+static void vm_wait_vcpus(struct axvm *vm)
 {
 	u32 i;
 
 	lockdep_assert_held(&vm->lock);
-	for (i = 0; i < vm->max_vcpus; i++)
-		if (vm->vcpus[i])
-			mutex_lock_nest_lock(&vm->vcpus[i]->mutex, &vm->lock);
-}
-
-static void vm_unlock_vcpus(struct axvm *vm)
-{
-	u32 i;
-
-	for (i = 0; i < vm->max_vcpus; i++)
-		if (vm->vcpus[i])
-			mutex_unlock(&vm->vcpus[i]->mutex);
+	for (i = 0; i < vm->max_vcpus; i++) {
+		if (!vm->vcpus[i])
+			continue;
+		mutex_lock(&vm->vcpus[i]->mutex);
+		mutex_unlock(&vm->vcpus[i]->mutex);
+	}
 }
 
 int axvm_vm_finalize(struct axvm *vm)
@@ -786,9 +798,7 @@ int axvm_vm_finalize(struct axvm *vm)
 		if (ret)
 			goto out;
 	}
-	vm_lock_vcpus(vm);
 	ret = vm_reset_vcpus(vm);
-	vm_unlock_vcpus(vm);
 	if (!ret)
 		ret = vm_transition(vm, BIT(AXVM_VM_LOADING), AXVM_VM_LOADED);
 out:
@@ -873,8 +883,7 @@ static int vm_stop_locked(struct axvm *vm, u32 reason)
 	vm_kick_all(vm);
 	/* Managed threads are reaped; RUN callers leave with EXIT_STOPPED. */
 	axvm_managed_stop(vm);
-	vm_lock_vcpus(vm);
-	vm_unlock_vcpus(vm);
+	vm_wait_vcpus(vm);
 	spin_lock_irqsave(&vm->state_lock, flags);
 	WRITE_ONCE(vm->state, AXVM_VM_STOPPED);
 	spin_unlock_irqrestore(&vm->state_lock, flags);
@@ -915,7 +924,8 @@ int axvm_vm_restart(struct axvm *vm)
 	}
 	/* A guest-initiated stop leaves the managed threads to reap. */
 	axvm_managed_stop(vm);
-	vm_lock_vcpus(vm);
+	/* Stopped: no vCPU is in the guest, RUN returns at once. */
+	vm_wait_vcpus(vm);
 	axvm_aspace_reset(&vm->aspace);
 	ret = 0;
 	list_for_each_entry(img, &vm->images, node) {
@@ -928,7 +938,6 @@ int axvm_vm_restart(struct axvm *vm)
 	axvm_devset_reset(&vm->devices);
 	if (!ret)
 		ret = vm_reset_vcpus(vm);
-	vm_unlock_vcpus(vm);
 	if (ret) {
 		axvm_vm_err(vm, "restart failed: %d\n", ret);
 		goto out;
