@@ -447,6 +447,15 @@ static u32 vm_state(struct axvm *vm)
 }
 
 /*
+ * The errno for an operation the state @state refuses: -EBUSY when the
+ * VM is running (stop it first), -EINVAL when it does not exist there.
+ */
+static int vm_refusal(u32 state)
+{
+	return state == AXVM_VM_RUNNING ? -EBUSY : -EINVAL;
+}
+
+/*
  * Move from one of the states in @from (a bit mask of states) to @to.
  * -EBUSY when the VM is running (it is busy, the caller may stop it
  * first), -EINVAL when the transition does not exist.
@@ -458,7 +467,7 @@ static int vm_transition(struct axvm *vm, unsigned int from, u32 to)
 
 	spin_lock_irqsave(&vm->state_lock, flags);
 	if (!(from & BIT(vm->state)))
-		ret = vm->state == AXVM_VM_RUNNING ? -EBUSY : -EINVAL;
+		ret = vm_refusal(vm->state);
 	else
 		WRITE_ONCE(vm->state, to);
 	spin_unlock_irqrestore(&vm->state_lock, flags);
@@ -506,7 +515,7 @@ static int vm_require_loading(struct axvm *vm)
 	if (vm_state(vm) != AXVM_VM_LOADING) {
 		axvm_vm_warn(vm, "configuration is only possible while loading (now %s)\n",
 			     axvm_vm_state_name(vm_state(vm)));
-		return vm_state(vm) == AXVM_VM_RUNNING ? -EBUSY : -EINVAL;
+		return vm_refusal(vm_state(vm));
 	}
 	return 0;
 }
@@ -731,7 +740,7 @@ int axvm_vm_create_vcpu(struct axvm *vm, u32 id, struct axvm_vcpu **out)
 		ret = vm_create_vcpu_locked(vm, id, out);
 		break;
 	default:
-		ret = vm_state(vm) == AXVM_VM_RUNNING ? -EBUSY : -EINVAL;
+		ret = vm_refusal(vm_state(vm));
 		break;
 	}
 	mutex_unlock(&vm->lock);
@@ -917,7 +926,7 @@ int axvm_vm_restart(struct axvm *vm)
 
 	mutex_lock(&vm->lock);
 	if (vm_state(vm) != AXVM_VM_STOPPED) {
-		ret = vm_state(vm) == AXVM_VM_RUNNING ? -EBUSY : -EINVAL;
+		ret = vm_refusal(vm_state(vm));
 		axvm_vm_warn(vm, "restart needs a stopped VM (now %s)\n",
 			     axvm_vm_state_name(vm_state(vm)));
 		goto out;
