@@ -71,7 +71,8 @@ bench:
 CHECKPATCH ?= $(KDIR)/scripts/checkpatch.pl
 CHECKPATCH_FILES = $(filter-out module/kunit_export.h,$(wildcard \
 	module/*.[ch] module/devices/*.[ch] arch/x86/*.[ch] arch/x86/svm/*.[ch] \
-	include/uapi/linux/*.h tests/kunit/*.[ch] tests/selftest/*.c))
+	include/uapi/linux/*.h tests/kunit/*.[ch] tests/selftest/*.c \
+	tests/fpu_noise/*.c))
 checkpatch:
 	$(CHECKPATCH) --no-tree --quiet --show-types \
 		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES,LINUX_VERSION_CODE \

@@ -9,6 +9,8 @@ for t in /axvm/bin/tests/*; do
 	[ -x "$t" ] || continue
 	block tap "$(basename $t)" "$t"
 done
+# SIMD noise in host interrupts against guest FPU state, both run modes.
+block tap fpu_noise sh /axvm/fpu_noise/fpu_noise_test.sh
 step "rmmod axvm" rmmod axvm
 step "/dev/axvm gone after rmmod" sh -c '! [ -e /dev/axvm ]'
 dmesg_block integration

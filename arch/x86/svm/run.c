@@ -3,8 +3,9 @@
  * One guest entry: svm_vcpu_run(), in the order of KVM 6.1's
  * vcpu_enter_guest() + svm_vcpu_run():
  *
- *   guest FPU in (fpu_swap_kvm_fpstate; interrupts on), unless the core
- *     keeps it in for the whole RUN (svm_vcpu_run_begin/end)
+ *   bottom halves off (fpregs_lock) and guest FPU in (fpu_swap_kvm_fpstate;
+ *     interrupts on), unless the core keeps it in for the whole RUN
+ *     (svm_vcpu_run_begin/end, user tasks only); see "Guest FPU" below
  *   interrupts off; vcpu->mode = IN_GUEST_MODE (smp_store_mb); look at
  *     kicks, requests, signals, need_resched one last time: skip if any
  *   events: EXITINTINFO re-injection, then a queued exception, then an
@@ -18,7 +19,18 @@
  *   host TSC_AUX, DR7/DR0-3, PKRU, XCR0 back; STGI (an NMI comes here)
  *   mode = OUTSIDE_GUEST_MODE; #MC to the host's handler; EXITINTINFO
  *   interrupts on (the host interrupt that caused the exit, accounted as
- *     guest time), off, guest_timing_exit, on; guest FPU out (likewise)
+ *     guest time), off, guest_timing_exit, on; guest FPU out and bottom
+ *     halves on (likewise): softirqs raised meanwhile run here
+ *
+ * Guest FPU: from swap-in to swap-out the guest's registers are live in
+ * the CPU. A managed VM's vCPU is a kernel thread, for which neither
+ * kernel_fpu_begin() nor a context switch saves registers, so a softirq
+ * SIMD user (AES-NI for IPsec, ...) running at irq exit in that window
+ * would clobber them and leave its data for the guest to read. Bottom
+ * halves stay off across the window: no softirq runs in it, and
+ * irq_fpu_usable() refuses hardirq users while softirq_count() is set.
+ * (A user task, VMM mode, would be safe without: kernel_fpu_begin saves
+ * into its current fpstate, the guest's, and sets TIF_NEED_FPU_LOAD.)
  *
  * SPEC_CTRL: the guest cannot read or write it (MSR intercepted, CPUID
  * hides it), so it runs with the host's value: no switch is needed, and
@@ -41,6 +53,7 @@
 #include <asm/svm.h>
 #include "svm.h"
 #include "trace.h"
+#include "kunit_export.h"
 
 /*
  * CLGI, STGI and VMSAVE cannot fault here: SVM is on (sd->enabled, read
@@ -80,11 +93,13 @@ void svm_queue_exception(struct svm_vcpu *svm, u8 vector, bool has_err,
 {
 	svm->exception.inj = vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID;
 	svm->exception.err = 0;
-	if (has_err) {
+	/* Real mode pushes no error code: injecting one corrupts the stack. */
+	if (has_err && (svm->vmcb->save.cr0 & X86_CR0_PE)) {
 		svm->exception.inj |= SVM_EVTINJ_VALID_ERR;
 		svm->exception.err = err;
 	}
 }
+AXVM_EXPORT_FOR_TESTS(svm_queue_exception);
 
 /*
  * The interrupt window: V_IRQ with the highest priority (TPR ignored,
@@ -319,12 +334,14 @@ static void svm_handle_mce(void)
  * migrations, instead of being swapped in and out on every entry. The
  * core must call the end before returning to userspace, and may not
  * reset the vCPU in between. Not in struct axvm_arch_ops yet.
+ * A kernel thread keeps the per-entry swap: nothing would save the
+ * guest's registers from a softirq between entries (top of the file).
  */
 void svm_vcpu_run_begin(struct axvm_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 
-	if (!svm->fpu_loaded) {
+	if (!svm->fpu_loaded && !(current->flags & PF_KTHREAD)) {
 		fpu_swap_kvm_fpstate(&svm->fpu, true);
 		svm->fpu_loaded = true;
 	}
@@ -351,8 +368,10 @@ int svm_vcpu_run(struct axvm_vcpu *vcpu)
 	int ret = 0;
 
 	svm->entered = false;
-	if (swap_fpu)
+	if (swap_fpu) {
+		fpregs_lock();	/* until the swap-out: see the top */
 		fpu_swap_kvm_fpstate(&svm->fpu, true);
+	}
 
 	local_irq_disable();
 	/* Pairs with the kicker's cmpxchg on vcpu->mode (module/vcpu.c). */
@@ -365,7 +384,7 @@ int svm_vcpu_run(struct axvm_vcpu *vcpu)
 	}
 	if (axvm_vcpu_should_exit(vcpu))
 		goto out_outside;
-	/* An interrupt's kernel_fpu_begin() may have saved the guest's. */
+	/* Only after svm_vcpu_run_begin: a switch or an irq saved the guest's. */
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
 
@@ -417,14 +436,18 @@ int svm_vcpu_run(struct axvm_vcpu *vcpu)
 	local_irq_disable();
 	guest_timing_exit_irqoff();
 	local_irq_enable();
-	if (swap_fpu)
+	if (swap_fpu) {
 		fpu_swap_kvm_fpstate(&svm->fpu, false);
+		fpregs_unlock();
+	}
 	return ret;
 
 out_outside:
 	WRITE_ONCE(vcpu->mode, AXVM_OUTSIDE_GUEST_MODE);
 	local_irq_enable();
-	if (swap_fpu)
+	if (swap_fpu) {
 		fpu_swap_kvm_fpstate(&svm->fpu, false);
+		fpregs_unlock();
+	}
 	return ret;
 }
