@@ -25,6 +25,7 @@
 #include <linux/bitmap.h>
 #include <linux/list.h>
 #include <linux/wait.h>
+#include <linux/uidgid.h>
 #include <uapi/linux/axvm.h>
 #include "hal.h"
 #include "arch.h"
@@ -125,7 +126,15 @@ struct axvm {
 
 	/* managed mode: the module holds a reference until DESTROY/unload */
 	bool registry_ref;
-	u64 charged_memory;		/* bytes counted in the module total */
+	u64 charged_memory;		/* RAM + image bytes, in the limits */
+	u64 image_bytes;		/* images kept for RESTART */
+	/*
+	 * The creator's memory cgroup: guest RAM, page tables and image
+	 * copies are charged to it whoever causes the allocation (a
+	 * managed vCPU thread, another process's ioctl).
+	 */
+	struct mem_cgroup *memcg;
+	kuid_t owner;			/* the creator's euid (OPEN_VM) */
 };
 
 static inline bool axvm_vm_managed(const struct axvm *vm)

@@ -25,6 +25,16 @@
 
 static DEFINE_PER_CPU(struct axvm_vcpu *, axvm_current_vcpu);
 
+/*
+ * Guest RAM and page tables: zeroed, charged to the active memory cgroup
+ * (the VM's creator, module/vm.h), and allowed to fail. A guest touching
+ * RAM past its creator's memory.max gets -ENOMEM at the nested fault
+ * (the VM stops with an internal error) instead of an OOM kill of some
+ * bystander in that cgroup.
+ */
+#define AXVM_GFP_GUEST	(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_RETRY_MAYFAIL | \
+			 __GFP_NOWARN)
+
 static int hal_alloc_frames(const struct axvm_hal_ops *hal, unsigned int num,
 			    unsigned long align, phys_addr_t *pa)
 {
@@ -39,8 +49,7 @@ static int hal_alloc_frames(const struct axvm_hal_ops *hal, unsigned int num,
 	/* More than the buddy allocator hands out at once (hal.h: -ENOMEM). */
 	if (order > MAX_ORDER - 1)
 		return -ENOMEM;
-	page = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN,
-			   order);
+	page = alloc_pages(AXVM_GFP_GUEST, order);
 	if (!page)
 		return -ENOMEM;
 	/* Free the tail beyond @num, so dealloc_frames(num) is exact. */
@@ -57,7 +66,7 @@ static int hal_alloc_frames(const struct axvm_hal_ops *hal, unsigned int num,
 
 static int hal_alloc_frame(const struct axvm_hal_ops *hal, phys_addr_t *pa)
 {
-	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	struct page *page = alloc_page(AXVM_GFP_GUEST);
 
 	if (!page)
 		return -ENOMEM;
@@ -205,10 +214,14 @@ static void hal_kick_cpu(const struct axvm_hal_ops *hal,
 			 struct axvm_vcpu *vcpu, int cpu)
 {
 	/*
-	 * The _async form works with interrupts off. -EBUSY means a kick is
-	 * already in flight to that CPU, which is as good.
+	 * The _async form works with interrupts off. -EBUSY means the
+	 * vCPU's csd is still queued from an earlier kick, maybe to the
+	 * CPU the vCPU ran on before it migrated: that IPI proves nothing
+	 * about @cpu, so interrupt @cpu another way (KVM's kick is this
+	 * reschedule IPI; any interrupt makes the guest exit).
 	 */
-	smp_call_function_single_async(cpu, &vcpu->kick_csd);
+	if (smp_call_function_single_async(cpu, &vcpu->kick_csd))
+		smp_send_reschedule(cpu);
 }
 
 const struct axvm_hal_ops axvm_hal_linux = {

@@ -13,6 +13,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/log2.h>
+#include <linux/cred.h>
+#include <linux/capability.h>
 #include <uapi/linux/axvm.h>
 #include "main.h"
 #include "vm.h"
@@ -45,11 +47,14 @@ long axvm_dev_check_extension(unsigned long cap)
 	switch (cap) {
 	case AXVM_CAP_VMM_MODE:
 	case AXVM_CAP_MANAGED_MODE:
-	case AXVM_CAP_MAP_IDENTICAL:
 	case AXVM_CAP_IMAGE_ELF:
 	case AXVM_CAP_IMAGE_MULTIBOOT:
 	case AXVM_CAP_CONSOLE:
+	case AXVM_CAP_QUERY_VM:
 		return 1;
+	case AXVM_CAP_MAP_IDENTICAL:
+		/* alloc_contig_range claims the range: without it, no. */
+		return IS_ENABLED(CONFIG_CONTIG_ALLOC);
 	case AXVM_CAP_HW_VIRT:
 		return axvm_arch ? 1 : 0;
 	case AXVM_CAP_MAX_VCPUS:
@@ -152,9 +157,39 @@ static int axvm_dev_open_vm(void __user *argp)
 	vm = axvm_vm_find(req.id);
 	if (!vm)
 		return -ENOENT;
-	fd = axvm_vm_getfd(vm);
+	/*
+	 * A VMM-mode VM belongs to the process that runs it: another user
+	 * could otherwise read its memory and drive it. Managed VMs are the
+	 * group's to share (docs/admin.md). QUERY_VM shows both to anyone.
+	 */
+	if (!axvm_vm_managed(vm) && !uid_eq(vm->owner, current_euid()) &&
+	    !capable(CAP_SYS_ADMIN)) {
+		pr_warn_ratelimited("OPEN_VM %u refused to uid %u: not its creator\n",
+				    vm->id,
+				    from_kuid_munged(current_user_ns(),
+						     current_euid()));
+		fd = -EACCES;
+	} else {
+		fd = axvm_vm_getfd(vm);
+	}
 	axvm_vm_put(vm);
 	return fd;
+}
+
+static int axvm_dev_query_vm(void __user *argp)
+{
+	struct axvm_vm_info info;
+	struct axvm *vm;
+	u32 id;
+
+	if (get_user(id, (u32 __user *)argp))
+		return -EFAULT;
+	vm = axvm_vm_find(id);
+	if (!vm)
+		return -ENOENT;
+	axvm_vm_info(vm, &info);
+	axvm_vm_put(vm);
+	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
 /* The system ioctls that need no file: reachable from KUnit. */
@@ -185,6 +220,8 @@ static long axvm_dev_ioctl(struct file *filp, unsigned int cmd,
 		return axvm_dev_list_vms(argp);
 	case AXVM_OPEN_VM:
 		return axvm_dev_open_vm(argp);
+	case AXVM_QUERY_VM:
+		return axvm_dev_query_vm(argp);
 	default:
 		return axvm_system_ioctl(cmd, arg);
 	}

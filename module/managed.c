@@ -6,6 +6,13 @@
  * the VM is stopped, restarted, destroyed or the module unloads.
  *
  * Called with vm->lock held; a thread never takes vm->lock.
+ *
+ * Each thread holds a reference to its VM, taken before it is woken and
+ * dropped by whoever reaps it (axvm_managed_stop): the VM, its vCPUs and
+ * their VMCBs cannot be freed under a thread. The reaper always holds a
+ * reference of its own (it holds vm->lock), so that put is never the
+ * last. The module cannot unload under a thread either: unload reaps
+ * every managed VM's threads (axvm_vm_destroy_all) first.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,11 +24,15 @@
 static int axvm_vcpu_thread(void *data)
 {
 	struct axvm_vcpu *vcpu = data;
+	struct mem_cgroup *old;
 	int ret;
 
+	/* A kthread has no memcg of its own: RAM it populates is the VM's. */
+	old = axvm_vm_charge_begin(vcpu->vm);
 	mutex_lock(&vcpu->mutex);
 	ret = axvm_vcpu_run(vcpu);
 	mutex_unlock(&vcpu->mutex);
+	axvm_vm_charge_end(old);
 	if (ret && ret != -EINTR)
 		axvm_vm_stop_from_guest(vcpu->vm, AXVM_STOP_INTERNAL_ERROR, ret);
 
@@ -71,6 +82,7 @@ int axvm_managed_start(struct axvm *vm)
 			set_cpus_allowed_ptr(t, mask);
 		}
 		get_task_struct(t);
+		axvm_vm_get(vm);
 		vcpu->thread = t;
 		wake_up_process(t);
 	}
@@ -80,11 +92,11 @@ int axvm_managed_start(struct axvm *vm)
 	return ret;
 }
 
-void axvm_managed_stop(struct axvm *vm)
+/* Stop and reap every thread; returns how many there were. */
+static u32 managed_reap(struct axvm *vm)
 {
-	u32 i;
+	u32 i, n = 0;
 
-	lockdep_assert_held(&vm->lock);
 	for (i = 0; i < vm->max_vcpus; i++) {
 		struct axvm_vcpu *vcpu = vm->vcpus[i];
 
@@ -96,5 +108,29 @@ void axvm_managed_stop(struct axvm *vm)
 		kthread_stop(vcpu->thread);
 		put_task_struct(vcpu->thread);
 		vcpu->thread = NULL;
+		n++;
 	}
+	return n;
+}
+
+void axvm_managed_stop(struct axvm *vm)
+{
+	u32 n;
+
+	lockdep_assert_held(&vm->lock);
+	n = managed_reap(vm);
+	/* Each thread's reference; ours (see the top) keeps the VM. */
+	while (n--)
+		axvm_vm_put(vm);
+}
+
+/*
+ * The last reference is gone: no thread can be left, each holds one. If
+ * one is, reap it before the vCPUs are freed rather than free them
+ * under it.
+ */
+void axvm_managed_reap_orphans(struct axvm *vm)
+{
+	WARN_ONCE(managed_reap(vm), "axvm: vm %u freed with vCPU threads\n",
+		  vm->id);
 }

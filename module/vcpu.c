@@ -20,6 +20,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/rcuwait.h>
+#include <linux/nospec.h>
 #include "vm.h"
 #include "kunit_export.h"
 
@@ -136,11 +137,19 @@ void axvm_vcpu_kick(struct axvm_vcpu *vcpu)
 	if (rcuwait_wake_up(&vcpu->wait))
 		return;
 	me = get_cpu();
-	cpu = READ_ONCE(vcpu->cpu);
+	/*
+	 * kvm_vcpu_kick's order: claim the IN_GUEST -> EXITING transition
+	 * first, then read where the vCPU runs. The run loop sets vcpu->cpu
+	 * before it publishes IN_GUEST_MODE (smp_store_mb), so a vCPU seen
+	 * in guest mode has that CPU in vcpu->cpu; read earlier, the CPU
+	 * could belong to a previous entry and the IPI hit the wrong one.
+	 */
 	if (cmpxchg(&vcpu->mode, AXVM_IN_GUEST_MODE,
-		    AXVM_EXITING_GUEST_MODE) == AXVM_IN_GUEST_MODE &&
-	    cpu >= 0 && cpu != me)
-		hal->kick_cpu(hal, vcpu, cpu);
+		    AXVM_EXITING_GUEST_MODE) == AXVM_IN_GUEST_MODE) {
+		cpu = READ_ONCE(vcpu->cpu);
+		if (cpu >= 0 && cpu != me)
+			hal->kick_cpu(hal, vcpu, cpu);
+	}
 	put_cpu();
 }
 AXVM_EXPORT_FOR_TESTS(axvm_vcpu_kick);
@@ -168,7 +177,8 @@ int axvm_irq_line(struct axvm *vm, const struct axvm_irq *irq)
 	if (irq->vcpu >= vm->max_vcpus)
 		return -EINVAL;
 	/* Pairs with the smp_store_release publishing a new vCPU. */
-	vcpu = smp_load_acquire(&vm->vcpus[irq->vcpu]);
+	vcpu = smp_load_acquire(&vm->vcpus[array_index_nospec(irq->vcpu,
+							      vm->max_vcpus)]);
 	if (!vcpu)
 		return -ENOENT;
 	return axvm_vcpu_inject(vcpu, AXVM_IRQ_VECTOR_BASE + irq->irq);

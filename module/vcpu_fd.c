@@ -97,7 +97,14 @@ AXVM_EXPORT_FOR_TESTS(axvm_vcpu_ioctl);
 static long axvm_vcpu_fd_ioctl(struct file *filp, unsigned int cmd,
 			       unsigned long arg)
 {
-	return axvm_vcpu_ioctl(filp->private_data, cmd, arg);
+	struct axvm_vcpu *vcpu = filp->private_data;
+	struct mem_cgroup *old = axvm_vm_charge_begin(vcpu->vm);
+	long ret;
+
+	/* RUN populates guest RAM: the creator's memory, whoever runs it. */
+	ret = axvm_vcpu_ioctl(vcpu, cmd, arg);
+	axvm_vm_charge_end(old);
+	return ret;
 }
 
 static vm_fault_t axvm_vcpu_fault(struct vm_fault *vmf)

@@ -17,6 +17,7 @@
 #include <linux/cpumask.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/nospec.h>
 #include "vm.h"
 #include "console.h"
 #include "loader.h"
@@ -243,6 +244,7 @@ static void vm_teardown(struct axvm *vm)
 		vm->arch->vm_destroy(vm);
 	axvm_console_destroy(vm->console);
 	vm_free_images(vm);
+	mem_cgroup_put(vm->memcg);
 	kfree(vm->vcpus);
 	kfree(vm);
 }
@@ -267,6 +269,8 @@ int axvm_vm_create(const struct axvm_create_vm *req,
 	if (!vm)
 		return -ENOMEM;
 	kref_init(&vm->ref);
+	vm->memcg = get_mem_cgroup_from_mm(current->mm);
+	vm->owner = current_euid();
 	vm->flags = req->flags;
 	vm->hal = hal;
 	vm->arch = arch;
@@ -333,6 +337,7 @@ err_free_vcpus:
 	kfree(vm->vcpus);
 err_free_vm:
 	axvm_devset_destroy(&vm->devices);
+	mem_cgroup_put(vm->memcg);
 	kfree(vm);
 	return ret;
 }
@@ -360,6 +365,7 @@ static void vm_release(struct kref *ref)
 	 * create+destroy is a benchmark row, and tests do it 1000 times).
 	 */
 	synchronize_rcu_expedited();
+	axvm_managed_reap_orphans(vm);
 	vm_teardown(vm);
 }
 
@@ -405,6 +411,7 @@ struct axvm_vcpu *axvm_vcpu_lookup_rcu(u32 vm_id, u32 vcpu_id)
 
 	if (!vm || vcpu_id >= vm->max_vcpus)
 		return NULL;
+	vcpu_id = array_index_nospec(vcpu_id, vm->max_vcpus);
 	/* Published with smp_store_release in axvm_vm_create_vcpu. */
 	return smp_load_acquire(&vm->vcpus[vcpu_id]);
 }
@@ -420,6 +427,7 @@ void axvm_vm_info(struct axvm *vm, struct axvm_vm_info *info)
 	info->max_vcpus = vm->max_vcpus;
 	info->nr_vcpus = READ_ONCE(vm->nr_vcpus);
 	info->memory_bytes = READ_ONCE(vm->aspace.mapped_bytes);
+	info->image_bytes = READ_ONCE(vm->image_bytes);
 	info->created_ns = vm->created_ns;
 	strscpy(info->name, vm->name, sizeof(info->name));
 	spin_lock_irqsave(&vm->state_lock, flags);
@@ -444,6 +452,28 @@ AXVM_EXPORT_FOR_TESTS(axvm_vm_info);
 static u32 vm_state(struct axvm *vm)
 {
 	return READ_ONCE(vm->state);
+}
+
+/*
+ * DESTROY took the module's reference: what is left is an object that
+ * open fds still hold, which no lifecycle or configuration step may
+ * bring back to life (a thread started now would outlive the VM).
+ */
+static bool vm_destroyed(struct axvm *vm)
+{
+	lockdep_assert_held(&vm->lock);
+	return axvm_vm_managed(vm) && !vm->registry_ref;
+}
+
+/* vm->lock for a lifecycle or configuration step: -ENOENT once destroyed. */
+static int vm_lock_live(struct axvm *vm)
+{
+	mutex_lock(&vm->lock);
+	if (!vm_destroyed(vm))
+		return 0;
+	mutex_unlock(&vm->lock);
+	axvm_vm_warn(vm, "destroyed: only closing its fds is left\n");
+	return -ENOENT;
 }
 
 /*
@@ -522,6 +552,42 @@ static int vm_require_loading(struct axvm *vm)
 
 /* ---- configuration ------------------------------------------------------- */
 
+/*
+ * Count @bytes of guest RAM or of image copies (kept for RESTART)
+ * against the per-VM and the module-wide limits. Kernel memory either
+ * way, and a caller of /dev/axvm decides how much: both must be bounded.
+ */
+static int vm_charge(struct axvm *vm, u64 bytes)
+{
+	u64 vm_total, total;
+	int ret = 0;
+
+	lockdep_assert_held(&vm->lock);
+	mutex_lock(&axvm_registry_lock);
+	if (check_add_overflow(vm->charged_memory, bytes, &vm_total) ||
+	    vm_total > axvm_limits.max_vm_memory) {
+		axvm_vm_warn(vm, "guest memory limit per VM reached (max_vm_memory_mb)\n");
+		ret = -ENOSPC;
+	} else if (check_add_overflow(axvm_total_memory, bytes, &total) ||
+		   total > axvm_limits.max_total_memory) {
+		axvm_vm_warn(vm, "guest memory limit of all VMs reached (max_total_memory_mb)\n");
+		ret = -ENOSPC;
+	} else {
+		axvm_total_memory = total;
+		vm->charged_memory = vm_total;
+	}
+	mutex_unlock(&axvm_registry_lock);
+	return ret;
+}
+
+static void vm_uncharge(struct axvm *vm, u64 bytes)
+{
+	mutex_lock(&axvm_registry_lock);
+	axvm_total_memory -= bytes;
+	vm->charged_memory -= bytes;
+	mutex_unlock(&axvm_registry_lock);
+}
+
 int axvm_vm_add_region(struct axvm *vm, const struct axvm_memory_region *r)
 {
 	u64 end;
@@ -531,6 +597,12 @@ int axvm_vm_add_region(struct axvm *vm, const struct axvm_memory_region *r)
 		return -EINVAL;
 	if (r->flags & ~AXVM_MEM_VALID_FLAGS)
 		return -EINVAL;
+	/*
+	 * NPT cannot express "not readable": a present entry is readable.
+	 * Refuse what we would not enforce rather than grant it silently.
+	 */
+	if (!(r->flags & AXVM_MEM_READ))
+		return -EINVAL;
 	if (r->map_type == AXVM_MAP_IDENTICAL && !capable(CAP_SYS_RAWIO))
 		return -EPERM;
 	/* A malformed range is -EINVAL, not a limit reached. */
@@ -538,32 +610,20 @@ int axvm_vm_add_region(struct axvm *vm, const struct axvm_memory_region *r)
 	    end > AXVM_GPA_LIMIT)
 		return -EINVAL;
 
-	mutex_lock(&vm->lock);
+	ret = vm_lock_live(vm);
+	if (ret)
+		return ret;
 	ret = vm_require_loading(vm);
 	if (ret)
 		goto out;
-	/* The module-wide total first, so a refusal changes nothing. */
-	mutex_lock(&axvm_registry_lock);
-	if (r->size > axvm_limits.max_total_memory ||
-	    axvm_total_memory + r->size > axvm_limits.max_total_memory) {
-		mutex_unlock(&axvm_registry_lock);
-		axvm_vm_warn(vm, "guest memory limit of all VMs reached (max_total_memory_mb)\n");
-		ret = -ENOSPC;
+	/* The limits first, so a refusal changes nothing. */
+	ret = vm_charge(vm, r->size);
+	if (ret)
 		goto out;
-	}
-	axvm_total_memory += r->size;
-	mutex_unlock(&axvm_registry_lock);
-
 	ret = axvm_aspace_add_region(&vm->aspace, r->gpa, r->size, r->flags,
 				     r->map_type);
-	mutex_lock(&axvm_registry_lock);
 	if (ret)
-		axvm_total_memory -= r->size;
-	else
-		vm->charged_memory += r->size;
-	mutex_unlock(&axvm_registry_lock);
-	if (ret == -ENOSPC)
-		axvm_vm_warn(vm, "guest memory limit per VM reached (max_vm_memory_mb)\n");
+		vm_uncharge(vm, r->size);
 out:
 	mutex_unlock(&vm->lock);
 	return ret;
@@ -577,16 +637,14 @@ int axvm_vm_del_region(struct axvm *vm, const struct axvm_memory_region *r)
 	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)) || r->flags ||
 	    r->map_type)
 		return -EINVAL;
-	mutex_lock(&vm->lock);
+	ret = vm_lock_live(vm);
+	if (ret)
+		return ret;
 	ret = vm_require_loading(vm);
 	if (!ret)
 		ret = axvm_aspace_del_region(&vm->aspace, r->gpa, r->size);
-	if (!ret) {
-		mutex_lock(&axvm_registry_lock);
-		axvm_total_memory -= r->size;
-		vm->charged_memory -= r->size;
-		mutex_unlock(&axvm_registry_lock);
-	}
+	if (!ret)
+		vm_uncharge(vm, r->size);
 	mutex_unlock(&vm->lock);
 	return ret;
 }
@@ -596,7 +654,9 @@ int axvm_vm_add_device(struct axvm *vm, const struct axvm_device *d)
 {
 	int ret;
 
-	mutex_lock(&vm->lock);
+	ret = vm_lock_live(vm);
+	if (ret)
+		return ret;
 	ret = vm_require_loading(vm);
 	if (!ret)
 		ret = axvm_devset_add(&vm->devices, d);
@@ -629,7 +689,9 @@ int axvm_vm_set_entry(struct axvm *vm, const struct axvm_entry *e)
 	ret = vm_check_entry(e->entry, e->mode);
 	if (ret)
 		return ret;
-	mutex_lock(&vm->lock);
+	ret = vm_lock_live(vm);
+	if (ret)
+		return ret;
 	ret = vm_require_loading(vm);
 	if (!ret) {
 		vm->entry = e->entry;
@@ -676,14 +738,20 @@ int axvm_vm_load_image(struct axvm *vm, void *data, struct axvm_image *req)
 	img->format = req->format;
 	img->gpa = req->gpa;
 
-	mutex_lock(&vm->lock);
+	ret = vm_lock_live(vm);
+	if (ret)
+		goto err_free_img;
 	ret = vm_require_loading(vm);
 	/* A raw image's entry is known up front: refuse before writing. */
 	if (!ret && req->format == AXVM_IMAGE_RAW &&
 	    (req->flags & AXVM_IMAGE_SET_ENTRY))
 		ret = vm_check_entry(req->gpa, mode);
+	/* The copy kept for RESTART counts like guest RAM. */
 	if (!ret)
-		ret = vm_load_one(vm, img, &entry, &mode);
+		ret = vm_charge(vm, req->size);
+	if (ret)
+		goto out_unlock;
+	ret = vm_load_one(vm, img, &entry, &mode);
 	if (!ret && (req->flags & AXVM_IMAGE_SET_ENTRY)) {
 		ret = vm_check_entry(entry, mode);
 		if (!ret) {
@@ -691,19 +759,27 @@ int axvm_vm_load_image(struct axvm *vm, void *data, struct axvm_image *req)
 			vm->entry_mode = mode;
 		}
 	}
-	if (!ret)
+	if (ret) {
+		vm_uncharge(vm, req->size);
+	} else {
 		list_add_tail(&img->node, &vm->images);
+		WRITE_ONCE(vm->image_bytes, vm->image_bytes + req->size);
+	}
+out_unlock:
 	mutex_unlock(&vm->lock);
 	if (ret) {
 		axvm_vm_err(vm, "image (format %u, %llu bytes) not loaded: %d\n",
 			    req->format, req->size, ret);
-		/* The caller frees @data on failure. */
-		kfree(img);
-		return ret;
+		goto err_free_img;
 	}
 	req->entry = entry;
 	req->mode = mode;
 	return 0;
+
+err_free_img:
+	/* The caller frees @data on failure. */
+	kfree(img);
+	return ret;
 }
 AXVM_EXPORT_FOR_TESTS(axvm_vm_load_image);
 
@@ -716,6 +792,7 @@ static int vm_create_vcpu_locked(struct axvm *vm, u32 id,
 	lockdep_assert_held(&vm->lock);
 	if (id >= vm->max_vcpus)
 		return -EINVAL;
+	id = array_index_nospec(id, vm->max_vcpus);
 	if (vm->vcpus[id])
 		return -EEXIST;
 	vcpu = axvm_vcpu_alloc(vm, id);
@@ -733,7 +810,9 @@ int axvm_vm_create_vcpu(struct axvm *vm, u32 id, struct axvm_vcpu **out)
 {
 	int ret;
 
-	mutex_lock(&vm->lock);
+	ret = vm_lock_live(vm);
+	if (ret)
+		return ret;
 	switch (vm_state(vm)) {
 	case AXVM_VM_LOADING:
 	case AXVM_VM_LOADED:
@@ -795,7 +874,9 @@ int axvm_vm_finalize(struct axvm *vm)
 	u32 i;
 	int ret;
 
-	mutex_lock(&vm->lock);
+	ret = vm_lock_live(vm);
+	if (ret)
+		return ret;
 	ret = vm_require_loading(vm);
 	if (ret)
 		goto out;
@@ -833,7 +914,9 @@ int axvm_vm_start(struct axvm *vm)
 {
 	int ret;
 
-	mutex_lock(&vm->lock);
+	ret = vm_lock_live(vm);
+	if (ret)
+		return ret;
 	ret = vm_go_running(vm, BIT(AXVM_VM_LOADED));
 	mutex_unlock(&vm->lock);
 	return ret;
@@ -844,7 +927,9 @@ int axvm_vm_pause(struct axvm *vm)
 {
 	int ret;
 
-	mutex_lock(&vm->lock);
+	ret = vm_lock_live(vm);
+	if (ret)
+		return ret;
 	ret = vm_transition(vm, BIT(AXVM_VM_RUNNING), AXVM_VM_SUSPENDED);
 	if (ret == -EBUSY)	/* "busy" is not why pausing fails */
 		ret = -EINVAL;
@@ -859,7 +944,9 @@ int axvm_vm_resume(struct axvm *vm)
 {
 	int ret;
 
-	mutex_lock(&vm->lock);
+	ret = vm_lock_live(vm);
+	if (ret)
+		return ret;
 	ret = vm_transition(vm, BIT(AXVM_VM_SUSPENDED), AXVM_VM_RUNNING);
 	if (!ret)
 		wake_up_all(&vm->state_wq);
@@ -903,11 +990,17 @@ int axvm_vm_stop(struct axvm *vm)
 {
 	int ret;
 
-	mutex_lock(&vm->lock);
+	ret = vm_lock_live(vm);
+	if (ret)
+		return ret;
 	if (vm_state(vm) == AXVM_VM_STOPPED) {
-		/* Stopped already (e.g. by the guest): nothing to do. */
-		ret = -EINVAL;
-		axvm_vm_warn(vm, "already stopped\n");
+		/*
+		 * Stopped already (e.g. by the guest): the request is met.
+		 * Silent (docs/api.md): `axvmctl run` stops every VM it ran.
+		 * Managed threads left by a guest stop are reaped now.
+		 */
+		axvm_managed_stop(vm);
+		ret = 0;
 	} else {
 		ret = vm_stop_locked(vm, AXVM_STOP_REQUESTED);
 	}
@@ -924,7 +1017,9 @@ int axvm_vm_restart(struct axvm *vm)
 	u32 mode;
 	int ret;
 
-	mutex_lock(&vm->lock);
+	ret = vm_lock_live(vm);
+	if (ret)
+		return ret;
 	if (vm_state(vm) != AXVM_VM_STOPPED) {
 		ret = vm_refusal(vm_state(vm));
 		axvm_vm_warn(vm, "restart needs a stopped VM (now %s)\n",
@@ -968,10 +1063,11 @@ AXVM_EXPORT_FOR_TESTS(axvm_vm_restart);
  */
 int axvm_vm_destroy(struct axvm *vm)
 {
-	bool drop;
-	int ret = 0;
+	int ret;
 
-	mutex_lock(&vm->lock);
+	ret = vm_lock_live(vm);
+	if (ret)
+		return ret;
 	if (!axvm_vm_managed(vm)) {
 		ret = -EINVAL;
 		axvm_vm_warn(vm, "a VMM-mode VM is destroyed by closing its fds\n");
@@ -981,15 +1077,13 @@ int axvm_vm_destroy(struct axvm *vm)
 	} else if (vm_state(vm) == AXVM_VM_SUSPENDED) {
 		ret = vm_stop_locked(vm, AXVM_STOP_REQUESTED);
 	}
-	if (!ret)
+	if (!ret) {
 		axvm_managed_stop(vm);
-	drop = !ret && vm->registry_ref;
-	if (drop)
+		/* From here on every step is refused (vm_destroyed). */
 		vm->registry_ref = false;
-	else if (!ret)
-		ret = -ENOENT;	/* destroyed already, an fd still holds it */
+	}
 	mutex_unlock(&vm->lock);
-	if (drop) {
+	if (!ret) {
 		axvm_console_hangup(vm->console);
 		axvm_vm_put(vm);
 	}

@@ -8,6 +8,8 @@
 #ifndef AXVM_VM_H
 #define AXVM_VM_H
 
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include "axvm.h"
 
 /* Module-wide limits (module parameters, see main.c). */
@@ -69,6 +71,21 @@ int axvm_irq_line(struct axvm *vm, const struct axvm_irq *irq);
 /* Managed mode (managed.c). */
 int axvm_managed_start(struct axvm *vm);
 void axvm_managed_stop(struct axvm *vm);
+void axvm_managed_reap_orphans(struct axvm *vm);
+
+/*
+ * Around what a VM allocates on someone's behalf (its fd ioctls, its
+ * managed threads): charge it to the creator's memory cgroup.
+ */
+static inline struct mem_cgroup *axvm_vm_charge_begin(struct axvm *vm)
+{
+	return set_active_memcg(vm->memcg);
+}
+
+static inline void axvm_vm_charge_end(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
+}
 
 /* Rate-limited log lines naming the VM. */
 #define axvm_vm_err(vm, fmt, ...) \

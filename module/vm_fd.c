@@ -164,7 +164,14 @@ AXVM_EXPORT_FOR_TESTS(axvm_vm_ioctl);
 static long axvm_vm_fd_ioctl(struct file *filp, unsigned int cmd,
 			     unsigned long arg)
 {
-	return axvm_vm_ioctl(filp->private_data, cmd, arg);
+	struct axvm *vm = filp->private_data;
+	struct mem_cgroup *old = axvm_vm_charge_begin(vm);
+	long ret;
+
+	/* An fd opened with OPEN_VM charges the creator, not its holder. */
+	ret = axvm_vm_ioctl(vm, cmd, arg);
+	axvm_vm_charge_end(old);
+	return ret;
 }
 
 static int axvm_vm_fd_release(struct inode *inode, struct file *filp)

@@ -48,6 +48,11 @@ has() { grep -q -- "$2" $T/$1; ok $? "$3"; }
 hasnt() { ! grep -q -- "$2" $T/$1; ok $? "$3"; }
 empty() { [ ! -s $T/$1 ]; ok $? "$2"; }
 
+# log_mark, then log_since: the kernel log lines in between, in $T/newlog
+# (the plan scans the whole log afterwards: never clear it here).
+log_mark() { LOG_MARK=$(dmesg | wc -l); }
+log_since() { dmesg | tail -n +$((LOG_MARK + 1)) > $T/newlog; }
+
 # jc PATH CHECK [VALUE]: a jsoncheck of $T/out.
 jc() { $J $T/out "$@" 2> $T/err; ok $? "json $1 $2 $3"; }
 
@@ -234,7 +239,10 @@ bad type '{"base": {"cpu_num": [1]}}' 'base.cpu_num: bad number [1]'
 
 # ---- run: exit statuses ---------------------------------------------------
 st "run: debug-exit 42" 42 $A run --image $T/exit42.bin
+log_mark
 st "run: hello" 0 $A run --image $T/hello.bin
+log_since
+empty newlog "a clean run leaves no kernel log line"
 has out '^hello$' "run: the guest's UART output is on stdout"
 st "run: real mode" 16 $A run --mode real --image $T/hello16.bin
 has out '^real$' "run: real mode output"
@@ -376,7 +384,11 @@ st "stop" 0 $A stop $M
 st "info --json (stopped)" 0 $A info $M --json
 jc .state string stopped
 jc .exit_reason string requested
-st "stop a stopped VM" 1 $A stop $M
+log_mark
+st "stop a stopped VM succeeds" 0 $A stop $M
+empty err "stop of a stopped VM: nothing on stderr"
+log_since
+empty newlog "stop of a stopped VM: no kernel log line"
 st "restart" 0 $A restart $M
 wait_state $M running; ok $? "restarted: running"
 st "stop again" 0 $A stop $M

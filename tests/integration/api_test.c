@@ -75,6 +75,7 @@ static void test_extensions(int sys)
 		{ AXVM_CAP_IMAGE_ELF, "IMAGE_ELF" },
 		{ AXVM_CAP_IMAGE_MULTIBOOT, "IMAGE_MULTIBOOT" },
 		{ AXVM_CAP_CONSOLE, "CONSOLE" },
+		{ AXVM_CAP_QUERY_VM, "QUERY_VM" },
 	};
 	unsigned int i;
 

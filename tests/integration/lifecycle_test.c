@@ -138,7 +138,9 @@ static void test_vmm(void)
 	tap_eq(info.exit_reason, AXVM_STOP_REQUESTED,
 	       "STOP: exit_reason REQUESTED");
 	tap_eq(info.exit_code, 0, "STOP: exit_code 0");
-	LC(vm, STOP, EINVAL, "stopped");
+	/* DESIGN §8: STOP on a stopped VM succeeds (silently). */
+	tap_ret(ioctl(vm, AXVM_STOP, 0), 0, "STOP when stopped: 0");
+	expect_state(vm, AXVM_VM_STOPPED, "STOP of a stopped VM");
 	LC(vm, PAUSE, EINVAL, "stopped");
 	LC(vm, RESUME, EINVAL, "stopped");
 	LC(vm, START, EINVAL, "stopped");
@@ -322,6 +324,20 @@ static void test_managed_running(void)
 		  "DESTROY of a suspended VM stops it first");
 	close(vm);
 	tap_eq(axvm_listed(sys, id), 0, "the destroyed VM is gone");
+
+	/*
+	 * Issue 11: FINALIZE, DESTROY, then START used to run vCPU threads
+	 * on a VM that the close below then freed under them.
+	 */
+	vm = managed_halter("lc-zombie", &id);
+	tap_ret(ioctl(vm, AXVM_DESTROY, 0), 0, "DESTROY a loaded managed VM");
+	LC(vm, START, ENOENT, "destroyed");
+	LC(vm, RESTART, ENOENT, "destroyed");
+	LC(vm, STOP, ENOENT, "destroyed");
+	config_refused(vm, ENOENT, "destroyed");
+	expect_state(vm, AXVM_VM_LOADED, "a destroyed VM never ran");
+	close(vm);
+	tap_eq(axvm_listed(sys, id), 0, "the destroyed VM is gone at close");
 
 	/* Running with no fd at all: it goes on until someone stops it. */
 	vm = managed_halter(NULL, &id);

@@ -64,7 +64,7 @@ static void test_wrong_fd(int vm)
 static void test_info(void)
 {
 	static const struct axvm_vm_stats zero_stats;
-	static const __u64 zero_reserved[4];
+	static const __u64 zero_reserved[3];
 	struct axvm_vm_info info;
 	__u64 t0, t1;
 	__u32 id;
@@ -91,6 +91,7 @@ static void test_info(void)
 		  "GET_VM_INFO stats all zero");
 	tap_check(!memcmp(info.reserved, zero_reserved, sizeof(zero_reserved)),
 		  "GET_VM_INFO reserved zero");
+	tap_eq(info.image_bytes, 0, "GET_VM_INFO image_bytes 0 before LOAD_IMAGE");
 	tap_errno(ioctl(vm, AXVM_GET_VM_INFO, BAD_PTR), EFAULT,
 		  "GET_VM_INFO with a bad pointer: EFAULT");
 	test_wrong_fd(vm);

@@ -400,7 +400,8 @@ static const struct vm_transition_row vm_transition_rows[] = {
 	{ STOPPED, OP_START, -EINVAL, STOPPED, -EINVAL, STOPPED },
 	{ STOPPED, OP_PAUSE, -EINVAL, STOPPED, -EINVAL, STOPPED },
 	{ STOPPED, OP_RESUME, -EINVAL, STOPPED, -EINVAL, STOPPED },
-	{ STOPPED, OP_STOP, -EINVAL, STOPPED, -EINVAL, STOPPED },
+	/* Idempotent: `axvmctl run` stops VMs the guest already stopped. */
+	{ STOPPED, OP_STOP, 0, STOPPED, 0, STOPPED },
 	{ STOPPED, OP_RESTART, 0, RUNNING, 0, RUNNING },
 	{ STOPPED, OP_DESTROY, -EINVAL, STOPPED, 0, STOPPED },
 };
@@ -619,6 +620,62 @@ static void vm_managed_destroy_unlists_after_last_put(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&axvm_fake_arch.vms_live), 0);
 }
 
+/*
+ * Issue 11: CREATE(MANAGED), FINALIZE, DESTROY, then START used to run
+ * threads on a VM whose last fd close then freed it under them. Once
+ * destroyed, every lifecycle and configuration step is refused.
+ */
+static void vm_destroyed_refuses_every_step(struct kunit *test)
+{
+	static const u32 states[] = { LOADING, LOADED, STOPPED };
+	struct axvm_entry entry = { .entry = 0x100000, .mode = AXVM_MODE_LONG };
+	struct axvm *vm;
+	unsigned int i;
+	enum vm_op op;
+
+	axvm_fake_arch.dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
+	for (i = 0; i < ARRAY_SIZE(states); i++) {
+		vm = new_vm(test, AXVM_VM_MANAGED, 2, NULL);
+		KUNIT_ASSERT_EQ(test, add_ram(vm, 0, SZ_2M), 0);
+		drive_to(test, vm, states[i]);
+		KUNIT_ASSERT_EQ(test, axvm_vm_destroy(vm), 0);
+
+		for (op = OP_FINALIZE; op <= OP_DESTROY; op++)
+			KUNIT_EXPECT_EQ_MSG(test, vm_do(vm, op), -ENOENT,
+					    "%s after destroy while %s",
+					    vm_op_names[op],
+					    axvm_vm_state_name(states[i]));
+		KUNIT_EXPECT_EQ(test, add_ram(vm, SZ_4M, SZ_1M), -ENOENT);
+		KUNIT_EXPECT_EQ(test, del_ram(vm, 0, SZ_2M), -ENOENT);
+		KUNIT_EXPECT_EQ(test, load_raw(vm, 0, "x", 1, 0), -ENOENT);
+		KUNIT_EXPECT_EQ(test, axvm_vm_set_entry(vm, &entry), -ENOENT);
+		KUNIT_EXPECT_EQ(test, axvm_vm_create_vcpu(vm, 1, NULL), -ENOENT);
+		KUNIT_EXPECT_EQ(test, state_of(vm), states[i]);
+		expect_threads(test, vm, false);
+	}
+}
+
+/* Each managed thread holds the VM; the reaper drops that reference. */
+static void vm_managed_threads_hold_the_vm(struct kunit *test)
+{
+	struct axvm *vm;
+	unsigned int refs;
+
+	axvm_fake_arch.dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
+	vm = new_vm(test, AXVM_VM_MANAGED, 2, NULL);
+	drive_to(test, vm, LOADED);
+	refs = kref_read(&vm->ref);
+	KUNIT_ASSERT_EQ(test, axvm_vm_start(vm), 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->ref), refs + 2);
+	/* A guest stop leaves the threads (and their references) to reap. */
+	axvm_vm_stop_from_guest(vm, AXVM_STOP_DEBUG_EXIT, 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->ref), refs + 2);
+	/* STOP of a stopped VM succeeds and reaps them. */
+	KUNIT_EXPECT_EQ(test, axvm_vm_stop(vm), 0);
+	expect_threads(test, vm, false);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->ref), refs);
+}
+
 static void vm_managed_survives_last_user_put(struct kunit *test)
 {
 	struct axvm_create_vm req = { .flags = AXVM_VM_MANAGED, .max_vcpus = 1 };
@@ -783,6 +840,53 @@ static void vm_memory_limit_per_vm(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, add_ram(vm, SZ_4M, SZ_4K), -ENOSPC);
 	axvm_vm_info(vm, &info);
 	KUNIT_EXPECT_EQ(test, info.memory_bytes, (u64)SZ_2M);
+}
+
+/* Image copies kept for RESTART are kernel memory: they count too. */
+static void vm_memory_limit_counts_images(struct kunit *test)
+{
+	static const u8 img[SZ_64K];
+	struct axvm_vm_info info;
+	struct axvm *vm;
+	u64 charged;
+
+	axvm_limits.max_vm_memory = SZ_1M + SZ_128K;
+	vm = new_vm(test, 0, 1, NULL);
+	KUNIT_ASSERT_EQ(test, add_ram(vm, 0, SZ_1M), 0);
+	KUNIT_EXPECT_EQ(test, load_raw(vm, 0, img, SZ_64K, 0), 0);
+	KUNIT_EXPECT_EQ(test, load_raw(vm, SZ_64K, img, SZ_64K, 0), 0);
+	charged = vm->charged_memory;
+	KUNIT_EXPECT_EQ(test, charged, (u64)SZ_1M + SZ_128K);
+	axvm_vm_info(vm, &info);
+	KUNIT_EXPECT_EQ(test, info.image_bytes, (u64)SZ_128K);
+	KUNIT_EXPECT_EQ(test, info.memory_bytes, (u64)SZ_1M);
+	KUNIT_EXPECT_EQ(test, load_raw(vm, 0, img, 1, 0), -ENOSPC);
+	/* And RAM cannot take the room images use. */
+	KUNIT_EXPECT_EQ(test, del_ram(vm, 0, SZ_1M), 0);
+	KUNIT_EXPECT_EQ(test, add_ram(vm, 0, SZ_1M + SZ_4K), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, vm->charged_memory, (u64)SZ_128K);
+}
+
+/* NPT cannot make a present page unreadable: such regions are refused. */
+static void vm_region_without_read_refused(struct kunit *test)
+{
+	static const u32 bad[] = { 0, AXVM_MEM_WRITE, AXVM_MEM_EXEC,
+				   AXVM_MEM_WRITE | AXVM_MEM_EXEC,
+				   AXVM_MEM_USER | AXVM_MEM_WRITE };
+	struct axvm_memory_region r = { .size = SZ_1M,
+					.map_type = AXVM_MAP_ALLOC };
+	struct axvm *vm;
+	unsigned int i;
+
+	vm = new_vm(test, 0, 1, NULL);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		r.flags = bad[i];
+		KUNIT_EXPECT_EQ_MSG(test, axvm_vm_add_region(vm, &r), -EINVAL,
+				    "flags %#x", bad[i]);
+	}
+	r.flags = AXVM_MEM_READ;
+	KUNIT_EXPECT_EQ(test, axvm_vm_add_region(vm, &r), 0);
+	KUNIT_EXPECT_EQ(test, vm->charged_memory, (u64)SZ_1M);
 }
 
 static void vm_memory_limit_total(struct kunit *test)
@@ -957,7 +1061,8 @@ static void vm_guest_stop_first_reason_wins(struct kunit *test)
 	drive_to(test, vm, RUNNING);
 	axvm_vm_stop_from_guest(vm, AXVM_STOP_SHUTDOWN, 0);
 	axvm_vm_stop_from_guest(vm, AXVM_STOP_DEBUG_EXIT, 5);
-	KUNIT_EXPECT_EQ(test, axvm_vm_stop(vm), -EINVAL);
+	/* A STOP request afterwards succeeds and changes no reason. */
+	KUNIT_EXPECT_EQ(test, axvm_vm_stop(vm), 0);
 	axvm_vm_info(vm, &info);
 	KUNIT_EXPECT_EQ(test, info.exit_reason, AXVM_STOP_SHUTDOWN);
 	KUNIT_EXPECT_EQ(test, info.exit_code, 0LL);
@@ -1263,10 +1368,14 @@ static struct kunit_case vm_cases[] = {
 	KUNIT_CASE(vm_managed_guest_stop_then_restart),
 	KUNIT_CASE(vm_managed_thread_error_stops_vm),
 	KUNIT_CASE(vm_managed_destroy_unlists_after_last_put),
+	KUNIT_CASE(vm_destroyed_refuses_every_step),
+	KUNIT_CASE(vm_managed_threads_hold_the_vm),
 	KUNIT_CASE(vm_managed_survives_last_user_put),
 	KUNIT_CASE(vm_vmm_last_put_frees),
 	KUNIT_CASE_PARAM(vm_config_after_loading, vm_cfg_gen_params),
 	KUNIT_CASE(vm_memory_limit_per_vm),
+	KUNIT_CASE(vm_memory_limit_counts_images),
+	KUNIT_CASE(vm_region_without_read_refused),
 	KUNIT_CASE(vm_memory_limit_total),
 	KUNIT_CASE(vm_memory_total_released_by_last_put),
 	KUNIT_CASE(vm_memory_refused_region_not_charged),

@@ -253,6 +253,12 @@ static long sys_ioctl(unsigned long req, unsigned long arg)
 		if (!v)
 			return fail(ENOENT);
 		return new_fd(K_VM, v);
+	case AXVM_QUERY_VM:
+		v = vm_by_id(*(uint32_t *)arg);
+		if (!v)
+			return fail(ENOENT);
+		memcpy((void *)arg, &v->info, sizeof(v->info));
+		return 0;
 	}
 	return fail(ENOTTY);
 }
@@ -284,6 +290,8 @@ static long transition(struct fvm *v, unsigned long req)
 		in->state = AXVM_VM_RUNNING;
 		return 0;
 	case AXVM_STOP:
+		if (in->state == AXVM_VM_STOPPED)
+			return 0;	/* idempotent, as the module */
 		if (in->state != AXVM_VM_RUNNING &&
 		    in->state != AXVM_VM_SUSPENDED)
 			return fail(EINVAL);

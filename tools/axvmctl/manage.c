@@ -47,10 +47,12 @@ out:
 	return ret;
 }
 
-static int get_info(int vm_fd, struct axvm_vm_info *info)
+/* Any VM, by id, without an fd of its own (AXVM_QUERY_VM). */
+static int get_info(int sys_fd, uint32_t id, struct axvm_vm_info *info)
 {
 	memset(info, 0, sizeof(*info));
-	if (ioctl(vm_fd, AXVM_GET_VM_INFO, info))
+	info->id = id;
+	if (ioctl(sys_fd, AXVM_QUERY_VM, info))
 		return -1;
 	info->name[AXVM_NAME_LEN - 1] = '\0';
 	return 0;
@@ -96,13 +98,13 @@ static void sleep_ms(unsigned int ms)
 }
 
 /* STOP may return while the VM is still stopping: wait for stopped. */
-static int wait_stopped(int vm_fd, uint32_t id)
+static int wait_stopped(int sys_fd, uint32_t id)
 {
 	struct axvm_vm_info info;
 	unsigned int waited;
 
 	for (waited = 0; ; waited += 20) {
-		if (get_info(vm_fd, &info)) {
+		if (get_info(sys_fd, id, &info)) {
 			errnof(errno, "stop: vm %u: get info", id);
 			return -1;
 		}
@@ -133,13 +135,14 @@ int cmd_lifecycle(const struct cmd *c, int argc, char **argv)
 	if (ioctl(vm_fd, c->ioctl, 0)) {
 		err = errno;
 		/* Say why a transition was refused: the state it met. */
-		if ((err == EINVAL || err == EBUSY) && !get_info(vm_fd, &info))
+		if ((err == EINVAL || err == EBUSY) &&
+		    !get_info(sys_fd, id, &info))
 			errf("%s: vm %u: %s (the vm is %s)", c->name, id,
 			     strerror(err), state_name(info.state));
 		else
 			errnof(err, "%s: vm %u", c->name, id);
 		ret = EX_FAIL;
-	} else if (c->ioctl == AXVM_STOP && wait_stopped(vm_fd, id)) {
+	} else if (c->ioctl == AXVM_STOP && wait_stopped(sys_fd, id)) {
 		ret = EX_FAIL;
 	}
 	close(vm_fd);
@@ -193,7 +196,7 @@ int cmd_list(const struct cmd *c, int argc, char **argv)
 	struct axvm_vm_info *infos = NULL;
 	struct field *cells = NULL;
 	uint32_t i, nr = 0, rows = 0, *ids;
-	int sys_fd, vm_fd, ret;
+	int sys_fd, ret;
 	bool json;
 
 	ret = parse_simple(c, argc, argv, &json, NULL, 0, 0);
@@ -215,17 +218,13 @@ int cmd_list(const struct cmd *c, int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < nr; i++) {
-		vm_fd = axvm_open_vm(sys_fd, ids[i]);
-		if (vm_fd < 0 && errno == ENOENT)
-			continue;	/* destroyed since LIST_VMS */
-		if (vm_fd < 0 || get_info(vm_fd, &infos[rows])) {
+		if (get_info(sys_fd, ids[i], &infos[rows])) {
+			if (errno == ENOENT)
+				continue;	/* destroyed since LIST_VMS */
 			errnof(errno, "list: vm %u", ids[i]);
 			ret = EX_FAIL;
-			if (vm_fd >= 0)
-				close(vm_fd);
 			continue;
 		}
-		close(vm_fd);
 		vm_fields(&infos[rows], false, &cells[rows * LIST_COLS], NULL);
 		rows++;
 	}
@@ -242,7 +241,7 @@ int cmd_info(const struct cmd *c, int argc, char **argv)
 {
 	struct field f[VM_FIELDS_MAX], stats[VM_STATS_MAX];
 	struct axvm_vm_info info;
-	int sys_fd, vm_fd, ret;
+	int sys_fd, ret;
 	uint32_t id;
 	bool json;
 	size_t n;
@@ -250,18 +249,17 @@ int cmd_info(const struct cmd *c, int argc, char **argv)
 	ret = parse_id_arg(c, argc, argv, &json, &id);
 	if (ret)
 		return ret > 0 ? EX_OK : c->misuse;
-	vm_fd = open_vm_for(c->name, id, &sys_fd);
-	if (vm_fd < 0)
+	sys_fd = axvm_open_sys(c->name);
+	if (sys_fd < 0)
 		return EX_FAIL;
 	ret = EX_OK;
-	if (get_info(vm_fd, &info)) {
+	if (get_info(sys_fd, id, &info)) {
 		errnof(errno, "%s: vm %u", c->name, id);
 		ret = EX_FAIL;
 	} else {
 		n = vm_fields(&info, true, f, stats);
 		print_object(f, n, json);
 	}
-	close(vm_fd);
 	close(sys_fd);
 	return ret;
 }

@@ -252,6 +252,7 @@ const struct cap_desc axvm_caps[] = {
 	{ AXVM_CAP_IMAGE_ELF, "image_elf", false },
 	{ AXVM_CAP_IMAGE_MULTIBOOT, "image_multiboot", false },
 	{ AXVM_CAP_CONSOLE, "console", false },
+	{ AXVM_CAP_QUERY_VM, "query_vm", false },
 };
 const size_t axvm_nr_caps = ARRAY_SIZE(axvm_caps);
 

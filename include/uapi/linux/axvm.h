@@ -39,8 +39,18 @@
 #define AXVM_CREATE_VM		_IOWR(AXVMIO, 0x02, struct axvm_create_vm)
 /* Copies up to nr ids into ids; sets nr to the number of VMs. */
 #define AXVM_LIST_VMS		_IOWR(AXVMIO, 0x03, struct axvm_vm_list)
-/* Returns a new fd for an existing VM (managed or VMM mode), by id. */
+/*
+ * Returns a new fd for an existing VM, by id. A managed VM may be opened
+ * by anyone who can open /dev/axvm; a VMM-mode VM only by its creator's
+ * uid or CAP_SYS_ADMIN (else -EACCES).
+ */
 #define AXVM_OPEN_VM		_IOW(AXVMIO, 0x04, struct axvm_open_vm)
+/*
+ * A read-only view of any VM without an fd (what `list` and `info` show):
+ * in: id; out: the whole struct axvm_vm_info, as AXVM_GET_VM_INFO fills
+ * it. -ENOENT when no VM has that id.
+ */
+#define AXVM_QUERY_VM		_IOWR(AXVMIO, 0x05, struct axvm_vm_info)
 
 /* Capabilities for AXVM_CHECK_EXTENSION. */
 #define AXVM_CAP_VMM_MODE	1	/* RUN from userspace threads */
@@ -54,7 +64,8 @@
 #define AXVM_CAP_IMAGE_ELF	9
 #define AXVM_CAP_IMAGE_MULTIBOOT 10
 #define AXVM_CAP_CONSOLE	11
-#define AXVM_CAP_NR		12	/* one past the last */
+#define AXVM_CAP_QUERY_VM	12	/* AXVM_QUERY_VM */
+#define AXVM_CAP_NR		13	/* one past the last */
 
 #define AXVM_VM_MANAGED		(1u << 0)	/* else VMM mode */
 #define AXVM_CREATE_VM_VALID_FLAGS	AXVM_VM_MANAGED
@@ -129,7 +140,9 @@ struct axvm_vm_info {
 	__u64 created_ns;	/* CLOCK_MONOTONIC */
 	char name[AXVM_NAME_LEN];
 	struct axvm_vm_stats stats;
-	__u64 reserved[4];
+	/* image copies kept for RESTART: the limits count them too */
+	__u64 image_bytes;
+	__u64 reserved[3];
 };
 #define AXVM_GET_VM_INFO	_IOR(AXVMIO, 0x10, struct axvm_vm_info)
 
@@ -361,5 +374,7 @@ struct axvm_run {
 
 #define AXVM_INTERNAL_ERROR_DECODE	1	/* MMIO instruction not decodable */
 #define AXVM_INTERNAL_ERROR_UNHANDLED	2	/* exit code with no handler */
+/* MMIO while delivering an event (IDT, stack): data[0] gpa, [1] EXITINTINFO */
+#define AXVM_INTERNAL_ERROR_DELIVERY	3
 
 #endif /* _UAPI_LINUX_AXVM_H */
