@@ -403,14 +403,27 @@ AXVM_EXPORT_FOR_TESTS(axvm_pgtable_translate);
 #define X86_PTE_NX		BIT_ULL(63)
 #define X86_PTE_ADDR		GENMASK_ULL(51, 12)
 
+/*
+ * The memory-encryption C-bit of an SME host (sme_me_mask), set in every
+ * entry that names a host frame, as KVM's __sme_set() does: the VMCB,
+ * the host save area and the kernel's own mappings carry it, and a walk
+ * or a guest access through an entry without it would see ciphertext.
+ * It lies inside X86_PTE_ADDR, so addr() strips it. The backend sets it
+ * at load; 0 on hosts without SME.
+ */
+u64 axvm_npt_me_mask __read_mostly;
+AXVM_EXPORT_FOR_TESTS(axvm_npt_me_mask);
+
 static u64 x86_make_table(phys_addr_t table_pa)
 {
-	return (table_pa & X86_PTE_ADDR) | X86_PTE_P | X86_PTE_RW | X86_PTE_US;
+	return (table_pa & X86_PTE_ADDR) | axvm_npt_me_mask | X86_PTE_P |
+	       X86_PTE_RW | X86_PTE_US;
 }
 
 static u64 x86_make_leaf(phys_addr_t pa, unsigned int flags, bool huge)
 {
-	u64 pte = (pa & X86_PTE_ADDR) | X86_PTE_P | X86_PTE_US;
+	u64 pte = (pa & X86_PTE_ADDR) | axvm_npt_me_mask | X86_PTE_P |
+		  X86_PTE_US;
 
 	if (flags & AXVM_PTE_W)
 		pte |= X86_PTE_RW;
@@ -433,7 +446,7 @@ static bool x86_is_huge(u64 pte)
 
 static phys_addr_t x86_addr(u64 pte)
 {
-	return pte & X86_PTE_ADDR;
+	return pte & X86_PTE_ADDR & ~axvm_npt_me_mask;
 }
 
 static unsigned int x86_flags(u64 pte)

@@ -552,8 +552,40 @@ static void pt_x86_format(struct kunit *test)
 			AXVM_PTE_R | AXVM_PTE_X | AXVM_PTE_USER);
 }
 
+/*
+ * SME hosts: every entry carries the C-bit (KVM's __sme_set), and the
+ * frame an entry names comes back without it.
+ */
+static void pt_x86_sme_c_bit(struct kunit *test)
+{
+	const struct axvm_pte_ops *ops = &axvm_x86_pte_ops;
+	u64 saved = axvm_npt_me_mask, c = BIT_ULL(47);	/* Zen's C-bit */
+	u64 pa = 0x0000123456789000ULL;			/* below it */
+	u64 table, leaf, huge;
+
+	axvm_npt_me_mask = c;
+	table = ops->make_table(pa);
+	leaf = ops->make_leaf(pa, AXVM_PTE_R | AXVM_PTE_W, false);
+	huge = ops->make_leaf(SZ_2M, AXVM_PTE_R, true);
+	axvm_npt_me_mask = saved;
+
+	KUNIT_EXPECT_EQ(test, table, pa | c | X86_P | X86_RW | X86_US);
+	KUNIT_EXPECT_EQ(test, leaf, pa | c | X86_P | X86_RW | X86_US | X86_NX);
+	KUNIT_EXPECT_EQ(test, huge, SZ_2M | c | X86_P | X86_US | X86_NX |
+			X86_PS);
+	axvm_npt_me_mask = c;
+	KUNIT_EXPECT_EQ(test, ops->addr(table), pa);
+	KUNIT_EXPECT_EQ(test, ops->addr(leaf), pa);
+	KUNIT_EXPECT_EQ(test, ops->addr(huge), (u64)SZ_2M);
+	axvm_npt_me_mask = saved;
+	/* Otherwise the host's own mask (0 without SME) is what is added. */
+	KUNIT_EXPECT_EQ(test, ops->make_table(pa), pa | saved | X86_P |
+			X86_RW | X86_US);
+}
+
 static struct kunit_case pt_cases[] = {
 	KUNIT_CASE(pt_init_allocates_root),
+	KUNIT_CASE(pt_x86_sme_c_bit),
 	KUNIT_CASE(pt_init_rejects_bad_ops),
 	KUNIT_CASE(pt_init_enomem),
 	KUNIT_CASE(pt_map_first_page),

@@ -405,6 +405,73 @@ static void svm_msrpm(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, msrpm_bit(pm, c->msr, true), c->write_exits);
 }
 
+/* ---- events and the TLB --------------------------------------------------- */
+
+struct svm_fake {
+	struct axvm vm;
+	struct axvm_vcpu vcpu;
+	struct svm_vcpu svm;
+	struct vmcb vmcb;
+	struct svm_cpu sd;
+};
+
+static struct svm_fake *svm_fake_new(struct kunit *test)
+{
+	struct svm_fake *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->vcpu.vm = &f->vm;
+	f->svm.vcpu = &f->vcpu;
+	f->svm.vmcb = &f->vmcb;
+	f->svm.asid_cpu = -1;
+	f->sd.asid_generation = 1;
+	f->sd.next_asid = 1;
+	f->sd.max_asid = 15;
+	return f;
+}
+
+/* Real mode pushes no error code: #GP there must not inject one. */
+static void svm_exception_error_code_needs_pe(struct kunit *test)
+{
+	struct svm_fake *f = svm_fake_new(test);
+
+	f->vmcb.save.cr0 = 0;
+	svm_queue_exception(&f->svm, GP_VECTOR, true, 0x18);
+	KUNIT_EXPECT_EQ(test, f->svm.exception.inj,
+			(u32)(GP_VECTOR | SVM_EVTINJ_TYPE_EXEPT |
+			      SVM_EVTINJ_VALID));
+	KUNIT_EXPECT_EQ(test, f->svm.exception.err, 0U);
+
+	f->vmcb.save.cr0 = X86_CR0_PE;
+	svm_queue_exception(&f->svm, GP_VECTOR, true, 0x18);
+	KUNIT_EXPECT_EQ(test, f->svm.exception.inj,
+			(u32)(GP_VECTOR | SVM_EVTINJ_TYPE_EXEPT |
+			      SVM_EVTINJ_VALID | SVM_EVTINJ_VALID_ERR));
+	KUNIT_EXPECT_EQ(test, f->svm.exception.err, 0x18U);
+}
+
+/* mm.h's promise: removed mappings flush the guest TLB before entry. */
+static void svm_unmap_gen_flushes_tlb(struct kunit *test)
+{
+	struct svm_fake *f = svm_fake_new(test);
+	struct vmcb_control_area *c = &f->vmcb.control;
+	u32 asid;
+
+	svm_assign_asid(&f->svm, &f->sd, 0);
+	asid = c->asid;
+	KUNIT_EXPECT_EQ(test, c->tlb_ctl, (u8)TLB_CONTROL_DO_NOTHING);
+
+	f->vm.aspace.unmap_gen++;
+	svm_assign_asid(&f->svm, &f->sd, 0);
+	KUNIT_EXPECT_EQ(test, c->tlb_ctl, (u8)TLB_CONTROL_FLUSH_ALL_ASID);
+	KUNIT_EXPECT_EQ(test, c->asid, asid);
+
+	/* Once flushed, the next entry needs none. */
+	c->tlb_ctl = TLB_CONTROL_DO_NOTHING;
+	svm_assign_asid(&f->svm, &f->sd, 0);
+	KUNIT_EXPECT_EQ(test, c->tlb_ctl, (u8)TLB_CONTROL_DO_NOTHING);
+}
+
 static struct kunit_case axvm_svm_cases[] = {
 	KUNIT_CASE_PARAM(svm_cpuid_bit, cpuid_bit_gen_params),
 	KUNIT_CASE(svm_cpuid_signature),
@@ -421,6 +488,8 @@ static struct kunit_case axvm_svm_cases[] = {
 	KUNIT_CASE_PARAM(svm_xcr0_check, xcr0_gen_params),
 	KUNIT_CASE(svm_xcr0_beyond_host),
 	KUNIT_CASE_PARAM(svm_msrpm, msrpm_gen_params),
+	KUNIT_CASE(svm_exception_error_code_needs_pe),
+	KUNIT_CASE(svm_unmap_gen_flushes_tlb),
 	{}
 };
 

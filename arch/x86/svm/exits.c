@@ -477,6 +477,22 @@ static int svm_exit_npf(struct svm_vcpu *svm, struct axvm_vexit *exit)
 	/* Not RAM: MMIO, unless it is code or the guest's page tables. */
 	if (access == AXVM_MEM_EXEC || (info & SVM_NPF_GUEST_PAGE))
 		return svm_npf_exit(svm, exit, gpa, access);
+	/*
+	 * The CPU was delivering an event (an IDT or stack access faulted),
+	 * not running the instruction at RIP: decoding that instruction
+	 * would emulate something the guest never did. KVM gives up here
+	 * too (KVM_INTERNAL_ERROR_DELIVERY_EV).
+	 */
+	if (c->exit_int_info & SVM_EXITINTINFO_VALID) {
+		svm_vm_warn(vm, "vcpu %u: MMIO at gpa 0x%llx while delivering event %#x\n",
+			    svm->vcpu->id, gpa, c->exit_int_info);
+		svm->reinject.inj = 0;
+		exit->kind = AXVM_VEXIT_INTERNAL;
+		exit->internal.suberror = AXVM_INTERNAL_ERROR_DELIVERY;
+		exit->internal.data[0] = gpa;
+		exit->internal.data[1] = c->exit_int_info;
+		return 0;
+	}
 	return svm_mmio(svm, exit, gpa, access == AXVM_MEM_WRITE);
 }
 

@@ -52,6 +52,8 @@ int axvm_svm_init(void)
 	ret = svm_probe();
 	if (ret)
 		return ret;
+	/* SME hosts: NPT entries need the C-bit (module/pgtable.c). */
+	axvm_npt_me_mask = sme_me_mask;
 	axvm_svm_host_xcr0 = boot_cpu_has(X86_FEATURE_OSXSAVE) ?
 			     xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
 	axvm_svm_has_nrips = boot_cpu_has(X86_FEATURE_NRIPS);
@@ -135,12 +137,13 @@ phys_addr_t svm_nested_cr3(struct axvm *vm)
 	phys_addr_t root = vm->aspace.pt.root;
 	u64 pml5e;
 
+	/* N_CR3 carries the C-bit like every NPT entry (__sme_set). */
 	if (!svm_vm->pml5)
-		return root;
+		return __sme_set(root);
 	pml5e = axvm_x86_pte_ops.make_table(root);
 	if (READ_ONCE(svm_vm->pml5[0]) != pml5e)
 		WRITE_ONCE(svm_vm->pml5[0], pml5e);
-	return virt_to_phys(svm_vm->pml5);
+	return __sme_set(virt_to_phys(svm_vm->pml5));
 }
 
 static int svm_vcpu_create(struct axvm_vcpu *vcpu)

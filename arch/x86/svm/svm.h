@@ -72,6 +72,7 @@ struct svm_vcpu {
 	/* ASID of this vCPU on its last CPU (vmcb.c). */
 	int asid_cpu;
 	u64 asid_generation;
+	u64 unmap_gen;		/* the VM's aspace.unmap_gen at the last flush */
 
 	/* Guest extended state, swapped around each entry. */
 	struct fpu_guest fpu;

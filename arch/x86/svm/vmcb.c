@@ -35,6 +35,7 @@
 #include <asm/processor.h>
 #include <asm/svm.h>
 #include "svm.h"
+#include "kunit_export.h"
 
 #define SVM_IOPM_ORDER		2	/* 12 KiB used */
 #define SVM_IOPM_BYTES		(12 * 1024)
@@ -132,6 +133,17 @@ void svm_vmcb_init(struct svm_vcpu *svm)
 void svm_assign_asid(struct svm_vcpu *svm, struct svm_cpu *sd, int cpu)
 {
 	struct vmcb_control_area *c = &svm->vmcb->control;
+	u64 unmap_gen = READ_ONCE(svm->vcpu->vm->aspace.unmap_gen);
+
+	/*
+	 * Mappings were removed (mm.h: unmap_gen) since this vCPU last ran:
+	 * its ASID may still cache translations to freed frames. No vCPU
+	 * is in the guest while they go, so a flush at entry is enough.
+	 */
+	if (svm->unmap_gen != unmap_gen) {
+		svm->unmap_gen = unmap_gen;
+		c->tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
+	}
 
 	if (svm->asid_cpu != cpu) {
 		svm->asid_cpu = cpu;
@@ -147,6 +159,7 @@ void svm_assign_asid(struct svm_vcpu *svm, struct svm_cpu *sd, int cpu)
 	c->asid = sd->next_asid++;
 	svm->asid_generation = sd->asid_generation;
 }
+AXVM_EXPORT_FOR_TESTS(svm_assign_asid);
 
 /*
  * When SVM is (re)enabled on a CPU: whatever the TLB holds is stale, so
