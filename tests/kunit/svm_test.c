@@ -400,7 +400,7 @@ static void svm_msrpm(struct kunit *test)
 	u8 *pm = kunit_kzalloc(test, 8192, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, pm);
-	KUNIT_ASSERT_EQ(test, svm_msrpm_init(pm), 0);
+	KUNIT_ASSERT_EQ(test, axvm_svm_msrpm_init(pm), 0);
 	KUNIT_EXPECT_EQ(test, msrpm_bit(pm, c->msr, false), c->read_exits);
 	KUNIT_EXPECT_EQ(test, msrpm_bit(pm, c->msr, true), c->write_exits);
 }
@@ -410,9 +410,9 @@ static void svm_msrpm(struct kunit *test)
 struct svm_fake {
 	struct axvm vm;
 	struct axvm_vcpu vcpu;
-	struct svm_vcpu svm;
+	struct axvm_svm_vcpu svm;
 	struct vmcb vmcb;
-	struct svm_cpu sd;
+	struct axvm_svm_cpu sd;
 };
 
 static struct svm_fake *svm_fake_new(struct kunit *test)
@@ -436,14 +436,14 @@ static void svm_exception_error_code_needs_pe(struct kunit *test)
 	struct svm_fake *f = svm_fake_new(test);
 
 	f->vmcb.save.cr0 = 0;
-	svm_queue_exception(&f->svm, GP_VECTOR, true, 0x18);
+	axvm_svm_queue_exception(&f->svm, GP_VECTOR, true, 0x18);
 	KUNIT_EXPECT_EQ(test, f->svm.exception.inj,
 			(u32)(GP_VECTOR | SVM_EVTINJ_TYPE_EXEPT |
 			      SVM_EVTINJ_VALID));
 	KUNIT_EXPECT_EQ(test, f->svm.exception.err, 0U);
 
 	f->vmcb.save.cr0 = X86_CR0_PE;
-	svm_queue_exception(&f->svm, GP_VECTOR, true, 0x18);
+	axvm_svm_queue_exception(&f->svm, GP_VECTOR, true, 0x18);
 	KUNIT_EXPECT_EQ(test, f->svm.exception.inj,
 			(u32)(GP_VECTOR | SVM_EVTINJ_TYPE_EXEPT |
 			      SVM_EVTINJ_VALID | SVM_EVTINJ_VALID_ERR));
@@ -457,18 +457,18 @@ static void svm_unmap_gen_flushes_tlb(struct kunit *test)
 	struct vmcb_control_area *c = &f->vmcb.control;
 	u32 asid;
 
-	svm_assign_asid(&f->svm, &f->sd, 0);
+	axvm_svm_assign_asid(&f->svm, &f->sd, 0);
 	asid = c->asid;
 	KUNIT_EXPECT_EQ(test, c->tlb_ctl, (u8)TLB_CONTROL_DO_NOTHING);
 
 	f->vm.aspace.unmap_gen++;
-	svm_assign_asid(&f->svm, &f->sd, 0);
+	axvm_svm_assign_asid(&f->svm, &f->sd, 0);
 	KUNIT_EXPECT_EQ(test, c->tlb_ctl, (u8)TLB_CONTROL_FLUSH_ALL_ASID);
 	KUNIT_EXPECT_EQ(test, c->asid, asid);
 
 	/* Once flushed, the next entry needs none. */
 	c->tlb_ctl = TLB_CONTROL_DO_NOTHING;
-	svm_assign_asid(&f->svm, &f->sd, 0);
+	axvm_svm_assign_asid(&f->svm, &f->sd, 0);
 	KUNIT_EXPECT_EQ(test, c->tlb_ctl, (u8)TLB_CONTROL_DO_NOTHING);
 }
 

@@ -96,7 +96,7 @@
 #define LE8B_ALLOW	(BIT(0) | BIT(2))
 
 /* What XSETBV may enable: user state the host has on, minus AMX. */
-u64 svm_guest_supported_xcr0(void)
+u64 axvm_svm_guest_supported_xcr0(void)
 {
 	return axvm_svm_host_xcr0 &
 	       (XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM |
@@ -104,7 +104,7 @@ u64 svm_guest_supported_xcr0(void)
 }
 
 /* The standard-format XSAVE area size for the components in @xcr0. */
-static u32 svm_xsave_size(const struct axvm_svm_cpuid_ctx *ctx, u64 xcr0)
+static u32 axvm_svm_xsave_size(const struct axvm_svm_cpuid_ctx *ctx, u64 xcr0)
 {
 	u32 size = 512 + 64, a, b, c, d;
 	unsigned int i;
@@ -119,7 +119,7 @@ static u32 svm_xsave_size(const struct axvm_svm_cpuid_ctx *ctx, u64 xcr0)
 	return size;
 }
 
-static void svm_cpuid_xsave(const struct axvm_svm_cpuid_ctx *ctx, u32 sub,
+static void axvm_svm_cpuid_xsave(const struct axvm_svm_cpuid_ctx *ctx, u32 sub,
 			    u32 *r)
 {
 	u64 mask = ctx->xcr0_mask;
@@ -131,13 +131,13 @@ static void svm_cpuid_xsave(const struct axvm_svm_cpuid_ctx *ctx, u32 sub,
 	case 0:
 		r[0] = lower_32_bits(mask);
 		r[3] = upper_32_bits(mask);
-		r[1] = svm_xsave_size(ctx, ctx->xcr0 & mask);
-		r[2] = svm_xsave_size(ctx, mask);
+		r[1] = axvm_svm_xsave_size(ctx, ctx->xcr0 & mask);
+		r[2] = axvm_svm_xsave_size(ctx, mask);
 		return;
 	case 1:
 		ctx->host(0xd, 1, &a, &b, &c, &d);
 		r[0] = a & LD1A_ALLOW;
-		r[1] = svm_xsave_size(ctx, ctx->xcr0 & mask);
+		r[1] = axvm_svm_xsave_size(ctx, ctx->xcr0 & mask);
 		return;
 	default:
 		if (sub >= 63 || !(mask & BIT_ULL(sub)))
@@ -230,7 +230,7 @@ AXVM_VISIBLE_IF_KUNIT void axvm_svm_cpuid(const struct axvm_svm_cpuid_ctx *ctx,
 			r[3] &= ~L7D_AVX512;
 		break;
 	case 0xd:
-		svm_cpuid_xsave(ctx, sub, r);
+		axvm_svm_cpuid_xsave(ctx, sub, r);
 		break;
 	case 0x80000000:
 		r[0] = min_t(u32, a, SVM_CPUID_MAX_EXT);
@@ -265,21 +265,21 @@ AXVM_VISIBLE_IF_KUNIT void axvm_svm_cpuid(const struct axvm_svm_cpuid_ctx *ctx,
 }
 AXVM_EXPORT_FOR_TESTS(axvm_svm_cpuid);
 
-static void svm_host_cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
+static void axvm_svm_host_cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
 {
 	cpuid_count(leaf, sub, a, b, c, d);
 }
 
 /* The CPUID exit: answer from the policy, advance RIP. */
-void svm_emulate_cpuid(struct svm_vcpu *svm)
+void axvm_svm_emulate_cpuid(struct axvm_svm_vcpu *svm)
 {
 	struct axvm_svm_cpuid_ctx ctx = {
 		.vcpu_id = svm->vcpu->id,
 		.cr4 = svm->vmcb->save.cr4,
 		.xcr0 = svm->xcr0,
-		.xcr0_mask = svm_guest_supported_xcr0(),
+		.xcr0_mask = axvm_svm_guest_supported_xcr0(),
 		.host_pku = boot_cpu_has(X86_FEATURE_OSPKE),
-		.host = svm_host_cpuid,
+		.host = axvm_svm_host_cpuid,
 	};
 	u64 *regs = svm->regs;
 	u32 r[4];
@@ -289,5 +289,5 @@ void svm_emulate_cpuid(struct svm_vcpu *svm)
 	regs[SVM_REG_RBX] = r[1];
 	regs[SVM_REG_RCX] = r[2];
 	regs[SVM_REG_RDX] = r[3];
-	svm_skip_insn(svm, 2);
+	axvm_svm_skip_insn(svm, 2);
 }

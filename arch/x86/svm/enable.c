@@ -16,7 +16,7 @@
  * single cpu_emergency_register_virt_callback() slot: kvm_intel owns it
  * in 6.1 and newer kvm_amd would WARN on finding it taken.
  *
- * Lock order: svm_enable_lock (mutex) inside cpus_read_lock; the per-CPU
+ * Lock order: axvm_svm_enable_lock (mutex) inside cpus_read_lock; the per-CPU
  * work runs with interrupts off (on_each_cpu) or from the hotplug and
  * syscore callbacks, which exclude each other.
  */
@@ -35,17 +35,17 @@
 #include <asm/svm.h>
 #include "svm.h"
 
-DEFINE_PER_CPU(struct svm_cpu, axvm_svm_cpu);
+DEFINE_PER_CPU(struct axvm_svm_cpu, axvm_svm_cpu);
 
 u8 axvm_svm_rebooting;
 
-static DEFINE_MUTEX(svm_enable_lock);
-static unsigned int svm_users;		/* VMs; protected by svm_enable_lock */
-static atomic_t svm_enable_failed;	/* CPUs that refused, this round */
-static enum cpuhp_state svm_cpuhp_state;
+static DEFINE_MUTEX(axvm_svm_enable_lock);
+static unsigned int axvm_svm_users;		/* VMs; protected by axvm_svm_enable_lock */
+static atomic_t axvm_svm_enable_failed;	/* CPUs that refused, this round */
+static enum cpuhp_state axvm_svm_cpuhp_state;
 
 /* STGI before clearing SVME: a crash between CLGI and STGI leaves GIF=0. */
-static void svm_cpu_svme_off(void)
+static void axvm_svm_cpu_svme_off(void)
 {
 	u64 efer;
 
@@ -61,9 +61,9 @@ static void svm_cpu_svme_off(void)
  * Enable SVM here, on the current CPU. Preemption off. -EBUSY when another
  * hypervisor already set EFER.SVME here.
  */
-int svm_hardware_enable(void)
+int axvm_svm_hardware_enable(void)
 {
-	struct svm_cpu *sd = this_cpu_ptr(&axvm_svm_cpu);
+	struct axvm_svm_cpu *sd = this_cpu_ptr(&axvm_svm_cpu);
 	u64 efer;
 
 	if (sd->enabled)
@@ -77,32 +77,32 @@ int svm_hardware_enable(void)
 		rdmsrl(MSR_TSC_AUX, sd->host_tsc_aux);
 	wrmsrl(MSR_EFER, efer | EFER_SVME);
 	wrmsrl(MSR_VM_HSAVE_PA, __sme_set(page_to_phys(sd->hsave)));
-	svm_cpu_asid_reset(sd);
+	axvm_svm_cpu_asid_reset(sd);
 	sd->last_vmcb = NULL;
 	sd->enabled = true;
 	return 0;
 }
 
 /* Turn SVM off on this CPU if we turned it on. Preemption off. */
-void svm_hardware_disable(void)
+void axvm_svm_hardware_disable(void)
 {
-	struct svm_cpu *sd = this_cpu_ptr(&axvm_svm_cpu);
+	struct axvm_svm_cpu *sd = this_cpu_ptr(&axvm_svm_cpu);
 
 	if (!sd->enabled)
 		return;
-	svm_cpu_svme_off();
+	axvm_svm_cpu_svme_off();
 	sd->enabled = false;
 }
 
-static void svm_enable_ipi(void *unused)
+static void axvm_svm_enable_ipi(void *unused)
 {
-	if (svm_hardware_enable())
-		atomic_inc(&svm_enable_failed);
+	if (axvm_svm_hardware_enable())
+		atomic_inc(&axvm_svm_enable_failed);
 }
 
-static void svm_disable_ipi(void *unused)
+static void axvm_svm_disable_ipi(void *unused)
 {
-	svm_hardware_disable();
+	axvm_svm_hardware_disable();
 }
 
 int axvm_svm_get(void)
@@ -110,24 +110,24 @@ int axvm_svm_get(void)
 	int ret = 0;
 
 	cpus_read_lock();
-	mutex_lock(&svm_enable_lock);
+	mutex_lock(&axvm_svm_enable_lock);
 	if (READ_ONCE(axvm_svm_rebooting)) {
 		ret = -EBUSY;
 		goto out_unlock;
 	}
-	if (svm_users++)
+	if (axvm_svm_users++)
 		goto out_unlock;
-	atomic_set(&svm_enable_failed, 0);
-	on_each_cpu(svm_enable_ipi, NULL, 1);
-	if (atomic_read(&svm_enable_failed)) {
+	atomic_set(&axvm_svm_enable_failed, 0);
+	on_each_cpu(axvm_svm_enable_ipi, NULL, 1);
+	if (atomic_read(&axvm_svm_enable_failed)) {
 		pr_err_ratelimited("SVM is in use by another hypervisor on %d CPU(s) (kvm_amd running a VM?): no axvm VM until it stops\n",
-				   atomic_read(&svm_enable_failed));
-		on_each_cpu(svm_disable_ipi, NULL, 1);
-		svm_users--;
+				   atomic_read(&axvm_svm_enable_failed));
+		on_each_cpu(axvm_svm_disable_ipi, NULL, 1);
+		axvm_svm_users--;
 		ret = -EBUSY;
 	}
 out_unlock:
-	mutex_unlock(&svm_enable_lock);
+	mutex_unlock(&axvm_svm_enable_lock);
 	cpus_read_unlock();
 	return ret;
 }
@@ -135,10 +135,10 @@ out_unlock:
 void axvm_svm_put(void)
 {
 	cpus_read_lock();
-	mutex_lock(&svm_enable_lock);
-	if (!WARN_ON_ONCE(!svm_users) && !--svm_users)
-		on_each_cpu(svm_disable_ipi, NULL, 1);
-	mutex_unlock(&svm_enable_lock);
+	mutex_lock(&axvm_svm_enable_lock);
+	if (!WARN_ON_ONCE(!axvm_svm_users) && !--axvm_svm_users)
+		on_each_cpu(axvm_svm_disable_ipi, NULL, 1);
+	mutex_unlock(&axvm_svm_enable_lock);
 	cpus_read_unlock();
 }
 
@@ -147,30 +147,30 @@ void axvm_svm_put(void)
  * that goes away drops it. Refusing (-EBUSY) fails the online, as KVM
  * does, rather than leave a CPU a vCPU could be scheduled on without SVM.
  */
-static int svm_cpu_online(unsigned int cpu)
+static int axvm_svm_cpu_online(unsigned int cpu)
 {
 	int ret = 0;
 
-	mutex_lock(&svm_enable_lock);
-	if (svm_users) {
+	mutex_lock(&axvm_svm_enable_lock);
+	if (axvm_svm_users) {
 		preempt_disable();
-		ret = svm_hardware_enable();
+		ret = axvm_svm_hardware_enable();
 		preempt_enable();
 		if (ret)
 			pr_err("CPU %u cannot come online for axvm: SVM is in use by another hypervisor\n",
 			       cpu);
 	}
-	mutex_unlock(&svm_enable_lock);
+	mutex_unlock(&axvm_svm_enable_lock);
 	return ret;
 }
 
-static int svm_cpu_offline(unsigned int cpu)
+static int axvm_svm_cpu_offline(unsigned int cpu)
 {
-	mutex_lock(&svm_enable_lock);
+	mutex_lock(&axvm_svm_enable_lock);
 	preempt_disable();
-	svm_hardware_disable();
+	axvm_svm_hardware_disable();
 	preempt_enable();
-	mutex_unlock(&svm_enable_lock);
+	mutex_unlock(&axvm_svm_enable_lock);
 	return 0;
 }
 
@@ -179,47 +179,47 @@ static int svm_cpu_offline(unsigned int cpu)
  * table lets it through once axvm_svm_rebooting is set (KVM's
  * kvm_rebooting).
  */
-static int svm_reboot(struct notifier_block *nb, unsigned long code, void *p)
+static int axvm_svm_reboot(struct notifier_block *nb, unsigned long code, void *p)
 {
 	pr_info("disabling SVM for reboot\n");
 	WRITE_ONCE(axvm_svm_rebooting, 1);
-	on_each_cpu(svm_disable_ipi, NULL, 1);
+	on_each_cpu(axvm_svm_disable_ipi, NULL, 1);
 	return NOTIFY_OK;
 }
 
-static struct notifier_block svm_reboot_nb = {
-	.notifier_call = svm_reboot,
+static struct notifier_block axvm_svm_reboot_nb = {
+	.notifier_call = axvm_svm_reboot,
 	.priority = 0,
 };
 
 /*
  * Suspend runs on the last online CPU with interrupts off, the others
- * already offline (svm_cpu_offline turned them off); resume turns this
+ * already offline (axvm_svm_cpu_offline turned them off); resume turns this
  * one back on if VMs exist. No lock: nothing else runs.
  */
-static int svm_suspend(void)
+static int axvm_svm_suspend(void)
 {
-	svm_hardware_disable();
+	axvm_svm_hardware_disable();
 	return 0;
 }
 
-static void svm_resume(void)
+static void axvm_svm_resume(void)
 {
-	if (svm_users)
-		WARN_ON(svm_hardware_enable());
+	if (axvm_svm_users)
+		WARN_ON(axvm_svm_hardware_enable());
 }
 
-static struct syscore_ops svm_syscore_ops = {
-	.suspend = svm_suspend,
-	.resume = svm_resume,
+static struct syscore_ops axvm_svm_syscore_ops = {
+	.suspend = axvm_svm_suspend,
+	.resume = axvm_svm_resume,
 };
 
-static void svm_free_cpu_pages(void)
+static void axvm_svm_free_cpu_pages(void)
 {
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct svm_cpu *sd = per_cpu_ptr(&axvm_svm_cpu, cpu);
+		struct axvm_svm_cpu *sd = per_cpu_ptr(&axvm_svm_cpu, cpu);
 
 		if (sd->hsave)
 			__free_page(sd->hsave);
@@ -231,12 +231,12 @@ static void svm_free_cpu_pages(void)
 	}
 }
 
-int svm_enable_init(void)
+int axvm_svm_enable_init(void)
 {
 	int cpu, ret;
 
 	for_each_possible_cpu(cpu) {
-		struct svm_cpu *sd = per_cpu_ptr(&axvm_svm_cpu, cpu);
+		struct axvm_svm_cpu *sd = per_cpu_ptr(&axvm_svm_cpu, cpu);
 		int node = cpu_to_node(cpu);
 
 		sd->hsave = alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO, 0);
@@ -250,30 +250,30 @@ int svm_enable_init(void)
 	}
 
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "axvm/svm:online",
-					svm_cpu_online, svm_cpu_offline);
+					axvm_svm_cpu_online, axvm_svm_cpu_offline);
 	if (ret < 0)
 		goto err_free_pages;
-	svm_cpuhp_state = ret;
+	axvm_svm_cpuhp_state = ret;
 
-	ret = register_reboot_notifier(&svm_reboot_nb);
+	ret = register_reboot_notifier(&axvm_svm_reboot_nb);
 	if (ret)
 		goto err_remove_cpuhp;
-	register_syscore_ops(&svm_syscore_ops);
+	register_syscore_ops(&axvm_svm_syscore_ops);
 	return 0;
 
 err_remove_cpuhp:
-	cpuhp_remove_state_nocalls(svm_cpuhp_state);
+	cpuhp_remove_state_nocalls(axvm_svm_cpuhp_state);
 err_free_pages:
-	svm_free_cpu_pages();
+	axvm_svm_free_cpu_pages();
 	return ret;
 }
 
 /* Module exit: every VM is gone, so SVM is already off everywhere. */
-void svm_enable_exit(void)
+void axvm_svm_enable_exit(void)
 {
-	WARN_ON(svm_users);
-	unregister_syscore_ops(&svm_syscore_ops);
-	unregister_reboot_notifier(&svm_reboot_nb);
-	cpuhp_remove_state_nocalls(svm_cpuhp_state);
-	svm_free_cpu_pages();
+	WARN_ON(axvm_svm_users);
+	unregister_syscore_ops(&axvm_svm_syscore_ops);
+	unregister_reboot_notifier(&axvm_svm_reboot_nb);
+	cpuhp_remove_state_nocalls(axvm_svm_cpuhp_state);
+	axvm_svm_free_cpu_pages();
 }

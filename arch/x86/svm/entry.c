@@ -52,7 +52,7 @@
 #define PTE_RW		0x2ULL
 #define PTE_PS		0x80ULL
 
-static int svm_write_gdt(struct axvm *vm, u32 mode)
+static int axvm_svm_write_gdt(struct axvm *vm, u32 mode)
 {
 	u64 gdt[4] = {
 		0,
@@ -65,7 +65,7 @@ static int svm_write_gdt(struct axvm *vm, u32 mode)
 }
 
 /* PML4 -> PDPT -> 4 PDs of 512 2 MiB pages: GVA = GPA below 4 GiB. */
-static int svm_write_page_tables(struct axvm *vm)
+static int axvm_svm_write_page_tables(struct axvm *vm)
 {
 	u64 *t;
 	int i, ret;
@@ -97,7 +97,7 @@ out_free:
 	return ret;
 }
 
-static void svm_set_segs(struct vmcb_save_area *save, u16 cs, u16 cs_attr,
+static void axvm_svm_set_segs(struct vmcb_save_area *save, u16 cs, u16 cs_attr,
 			 u16 ds, u16 ds_attr, u32 limit)
 {
 	struct vmcb_seg *data[] = {
@@ -117,13 +117,13 @@ static void svm_set_segs(struct vmcb_save_area *save, u16 cs, u16 cs_attr,
 }
 
 /* A fresh guest FPU: the state a restarted guest must not inherit. */
-static int svm_reset_fpu(struct svm_vcpu *svm)
+static int axvm_svm_reset_fpu(struct axvm_svm_vcpu *svm)
 {
 	struct fpu_guest fresh;
 
 	if (!svm->fpu_used)
 		return 0;
-	/* The core resets only between RUNs (svm_vcpu_run_begin/end). */
+	/* The core resets only between RUNs (axvm_svm_vcpu_run_begin/end). */
 	if (WARN_ON_ONCE(svm->fpu_loaded))
 		return -EBUSY;
 	if (!fpu_alloc_guest_fpstate(&fresh))
@@ -134,9 +134,9 @@ static int svm_reset_fpu(struct svm_vcpu *svm)
 	return 0;
 }
 
-int svm_vcpu_reset(struct axvm_vcpu *vcpu, u64 entry, u32 mode)
+int axvm_svm_vcpu_reset(struct axvm_vcpu *vcpu, u64 entry, u32 mode)
 {
-	struct svm_vcpu *svm = to_svm(vcpu);
+	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 	struct axvm *vm = vcpu->vm;
 	struct vmcb_save_area *save;
 	int ret;
@@ -149,48 +149,48 @@ int svm_vcpu_reset(struct axvm_vcpu *vcpu, u64 entry, u32 mode)
 	case AXVM_MODE_PROTECTED:
 		if (entry > 0xffffffffULL)
 			return -EINVAL;
-		ret = svm_write_gdt(vm, mode);
+		ret = axvm_svm_write_gdt(vm, mode);
 		if (ret)
 			return ret;
 		break;
 	case AXVM_MODE_LONG:
 		if ((s64)(entry << 16) >> 16 != (s64)entry)
 			return -EINVAL;
-		ret = svm_write_gdt(vm, mode);
+		ret = axvm_svm_write_gdt(vm, mode);
 		if (!ret)
-			ret = svm_write_page_tables(vm);
+			ret = axvm_svm_write_page_tables(vm);
 		if (ret)
 			return ret;
 		break;
 	default:
 		return -EINVAL;
 	}
-	ret = svm_reset_fpu(svm);
+	ret = axvm_svm_reset_fpu(svm);
 	if (ret)
 		return ret;
 
 	/* The whole VMCB: after a SHUTDOWN exit its contents are undefined. */
 	memset(svm->vmcb, 0, PAGE_SIZE);
-	svm_vmcb_init(svm);
+	axvm_svm_vmcb_init(svm);
 	save = &svm->vmcb->save;
 
 	switch (mode) {
 	case AXVM_MODE_REAL:
-		svm_set_segs(save, 0, ATTR_CODE16, 0, ATTR_DATA16, 0xffff);
+		axvm_svm_set_segs(save, 0, ATTR_CODE16, 0, ATTR_DATA16, 0xffff);
 		save->gdtr = (struct vmcb_seg){ .limit = 0xffff };
 		save->idtr = (struct vmcb_seg){ .limit = 0x3ff };
 		save->cr0 = X86_CR0_ET;
 		save->efer = EFER_SVME;
 		break;
 	case AXVM_MODE_PROTECTED:
-		svm_set_segs(save, 0x08, ATTR_CODE32, 0x10, ATTR_DATA32,
+		axvm_svm_set_segs(save, 0x08, ATTR_CODE32, 0x10, ATTR_DATA32,
 			     0xffffffff);
 		save->gdtr = (struct vmcb_seg){ .base = ENTRY_GDT, .limit = 31 };
 		save->cr0 = X86_CR0_PE | X86_CR0_ET;
 		save->efer = EFER_SVME;
 		break;
 	case AXVM_MODE_LONG:
-		svm_set_segs(save, 0x08, ATTR_CODE64, 0x10, ATTR_DATA32,
+		axvm_svm_set_segs(save, 0x08, ATTR_CODE64, 0x10, ATTR_DATA32,
 			     0xffffffff);
 		save->gdtr = (struct vmcb_seg){ .base = ENTRY_GDT, .limit = 31 };
 		save->cr0 = X86_CR0_PG | X86_CR0_WP | X86_CR0_NE | X86_CR0_ET |
@@ -212,8 +212,8 @@ int svm_vcpu_reset(struct axvm_vcpu *vcpu, u64 entry, u32 mode)
 	svm->tsc_aux = 0;
 	svm->dr_live = false;
 	memset(svm->db, 0, sizeof(svm->db));
-	svm->reinject = (struct svm_event){};
-	svm->exception = (struct svm_event){};
+	svm->reinject = (struct axvm_svm_event){};
+	svm->exception = (struct axvm_svm_event){};
 	svm->pending = SVM_PENDING_NONE;
 	svm->entered = false;
 	return 0;

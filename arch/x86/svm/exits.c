@@ -49,21 +49,21 @@
 #define SVM_NPF_FETCH		BIT_ULL(4)
 #define SVM_NPF_GUEST_PAGE	BIT_ULL(33)	/* while walking guest tables */
 
-typedef int (*svm_exit_fn)(struct svm_vcpu *svm, struct axvm_vexit *exit);
+typedef int (*axvm_svm_exit_fn)(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit);
 
-static bool svm_long_mode_code(const struct vmcb_save_area *save)
+static bool axvm_svm_long_mode_code(const struct vmcb_save_area *save)
 {
 	return (save->efer & EFER_LMA) &&
 	       (save->cs.attrib & SVM_SELECTOR_L_MASK);
 }
 
 /* RIP moves on by @len; that also ends an STI / MOV SS shadow. */
-static void svm_advance_rip(struct svm_vcpu *svm, unsigned int len)
+static void axvm_svm_advance_rip(struct axvm_svm_vcpu *svm, unsigned int len)
 {
 	struct vmcb *vmcb = svm->vmcb;
 
 	vmcb->save.rip += len;
-	if (!svm_long_mode_code(&vmcb->save))
+	if (!axvm_svm_long_mode_code(&vmcb->save))
 		vmcb->save.rip &= 0xffffffff;
 	vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 }
@@ -72,7 +72,7 @@ static void svm_advance_rip(struct svm_vcpu *svm, unsigned int len)
  * Past an intercepted instruction of architectural length @len: the
  * hardware's next RIP when it saves one (run.c zeroes it before entry).
  */
-void svm_skip_insn(struct svm_vcpu *svm, unsigned int len)
+void axvm_svm_skip_insn(struct axvm_svm_vcpu *svm, unsigned int len)
 {
 	struct vmcb *vmcb = svm->vmcb;
 
@@ -81,67 +81,67 @@ void svm_skip_insn(struct svm_vcpu *svm, unsigned int len)
 		vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 		return;
 	}
-	svm_advance_rip(svm, len);
+	axvm_svm_advance_rip(svm, len);
 }
 
-static int svm_exit_none(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_none(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
 	exit->kind = AXVM_VEXIT_NONE;
 	return 0;
 }
 
-static int svm_exit_ud(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_ud(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
-	svm_queue_exception(svm, UD_VECTOR, false, 0);
-	return svm_exit_none(svm, exit);
+	axvm_svm_queue_exception(svm, UD_VECTOR, false, 0);
+	return axvm_svm_exit_none(svm, exit);
 }
 
-static int svm_exit_vintr(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_vintr(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
-	/* svm_inject_events() closes the window and injects. */
-	return svm_exit_none(svm, exit);
+	/* axvm_svm_inject_events() closes the window and injects. */
+	return axvm_svm_exit_none(svm, exit);
 }
 
-static int svm_exit_db(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_db(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
 	/* DR6 already says why; EVENTINJ leaves it alone. */
-	svm_queue_exception(svm, DB_VECTOR, false, 0);
-	return svm_exit_none(svm, exit);
+	axvm_svm_queue_exception(svm, DB_VECTOR, false, 0);
+	return axvm_svm_exit_none(svm, exit);
 }
 
-static int svm_exit_ac(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_ac(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
-	svm_queue_exception(svm, AC_VECTOR, true, 0);
-	return svm_exit_none(svm, exit);
+	axvm_svm_queue_exception(svm, AC_VECTOR, true, 0);
+	return axvm_svm_exit_none(svm, exit);
 }
 
-static int svm_exit_cpuid(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_cpuid(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
-	svm_emulate_cpuid(svm);
-	return svm_exit_none(svm, exit);
+	axvm_svm_emulate_cpuid(svm);
+	return axvm_svm_exit_none(svm, exit);
 }
 
-static int svm_exit_hlt(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_hlt(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
-	svm_skip_insn(svm, 1);
+	axvm_svm_skip_insn(svm, 1);
 	exit->kind = AXVM_VEXIT_HALT;
 	return 0;
 }
 
-static int svm_exit_nop2(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_nop2(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
-	svm_skip_insn(svm, 2);		/* INVD, WBINVD */
-	return svm_exit_none(svm, exit);
+	axvm_svm_skip_insn(svm, 2);		/* INVD, WBINVD */
+	return axvm_svm_exit_none(svm, exit);
 }
 
-static int svm_exit_shutdown(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_shutdown(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
 	/* The VMCB is undefined now: vcpu_reset rebuilds it before reuse. */
 	exit->kind = AXVM_VEXIT_SHUTDOWN;
 	return 0;
 }
 
-static int svm_internal(struct svm_vcpu *svm, struct axvm_vexit *exit,
+static int axvm_svm_internal(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit,
 			u32 suberror)
 {
 	struct vmcb *vmcb = svm->vmcb;
@@ -156,22 +156,22 @@ static int svm_internal(struct svm_vcpu *svm, struct axvm_vexit *exit,
 	return 0;
 }
 
-static int svm_exit_unhandled(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_unhandled(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
 	struct axvm *vm = svm->vcpu->vm;
 
-	svm_vm_warn(vm, "vcpu %u: unhandled exit 0x%x at rip 0x%llx\n",
+	axvm_svm_vm_warn(vm, "vcpu %u: unhandled exit 0x%x at rip 0x%llx\n",
 		    svm->vcpu->id, svm->vmcb->control.exit_code,
 		    svm->vmcb->save.rip);
-	return svm_internal(svm, exit, AXVM_INTERNAL_ERROR_UNHANDLED);
+	return axvm_svm_internal(svm, exit, AXVM_INTERNAL_ERROR_UNHANDLED);
 }
 
-int svm_string_io_unhandled(struct svm_vcpu *svm, struct axvm_vexit *exit)
+int axvm_svm_string_io_unhandled(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
-	return svm_exit_unhandled(svm, exit);
+	return axvm_svm_exit_unhandled(svm, exit);
 }
 
-static int svm_exit_ioio(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_ioio(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
 	struct vmcb *vmcb = svm->vmcb;
 	u32 info = vmcb->control.exit_info_1;
@@ -182,9 +182,9 @@ static int svm_exit_ioio(struct svm_vcpu *svm, struct axvm_vexit *exit)
 
 	/* SZ8/SZ16/SZ32 are one-hot: 1, 2, 4 */
 	if (size != 1 && size != 2 && size != 4)
-		return svm_exit_unhandled(svm, exit);
+		return axvm_svm_exit_unhandled(svm, exit);
 	if (info & SVM_IOIO_STR_MASK) {
-		ret = svm_exit_string_io(svm, exit, info, size);
+		ret = axvm_svm_exit_string_io(svm, exit, info, size);
 		if (!ret && exit->kind == AXVM_VEXIT_IO)
 			trace_axvm_pio(vcpu->vm->id, vcpu->id, in,
 				       exit->io.port, size, exit->io.data);
@@ -209,14 +209,14 @@ static int svm_exit_ioio(struct svm_vcpu *svm, struct axvm_vexit *exit)
 	return 0;
 }
 
-void svm_complete_io_in(struct axvm_vcpu *vcpu, u32 value)
+void axvm_svm_complete_io_in(struct axvm_vcpu *vcpu, u32 value)
 {
-	struct svm_vcpu *svm = to_svm(vcpu);
+	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 	u64 *rax = &svm->regs[SVM_REG_RAX];
 
 	if (svm->pending == SVM_PENDING_INS) {
 		svm->pending = SVM_PENDING_NONE;
-		svm_complete_ins(svm, value);
+		axvm_svm_complete_ins(svm, value);
 		return;
 	}
 	if (svm->pending != SVM_PENDING_IO_IN)
@@ -235,7 +235,7 @@ void svm_complete_io_in(struct axvm_vcpu *vcpu, u32 value)
 	}
 }
 
-static int svm_exit_msr(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_msr(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
 	u64 *regs = svm->regs;
 	u32 msr = regs[SVM_REG_RCX];
@@ -243,31 +243,31 @@ static int svm_exit_msr(struct svm_vcpu *svm, struct axvm_vexit *exit)
 
 	if (svm->vmcb->control.exit_info_1) {
 		val = (regs[SVM_REG_RDX] << 32) | (u32)regs[SVM_REG_RAX];
-		if (svm_set_msr(svm, msr, val)) {
-			svm_queue_exception(svm, GP_VECTOR, true, 0);
-			return svm_exit_none(svm, exit);
+		if (axvm_svm_set_msr(svm, msr, val)) {
+			axvm_svm_queue_exception(svm, GP_VECTOR, true, 0);
+			return axvm_svm_exit_none(svm, exit);
 		}
 	} else {
-		if (svm_get_msr(svm, msr, &val)) {
-			svm_queue_exception(svm, GP_VECTOR, true, 0);
-			return svm_exit_none(svm, exit);
+		if (axvm_svm_get_msr(svm, msr, &val)) {
+			axvm_svm_queue_exception(svm, GP_VECTOR, true, 0);
+			return axvm_svm_exit_none(svm, exit);
 		}
 		regs[SVM_REG_RAX] = (u32)val;
 		regs[SVM_REG_RDX] = val >> 32;
 	}
-	svm_skip_insn(svm, 2);
-	return svm_exit_none(svm, exit);
+	axvm_svm_skip_insn(svm, 2);
+	return axvm_svm_exit_none(svm, exit);
 }
 
-static int svm_exit_rdtscp(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_rdtscp(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
 	u64 tsc = rdtsc_ordered() + svm->vmcb->control.tsc_offset;
 
 	svm->regs[SVM_REG_RAX] = (u32)tsc;
 	svm->regs[SVM_REG_RDX] = tsc >> 32;
 	svm->regs[SVM_REG_RCX] = (u32)svm->tsc_aux;
-	svm_skip_insn(svm, 3);
-	return svm_exit_none(svm, exit);
+	axvm_svm_skip_insn(svm, 3);
+	return axvm_svm_exit_none(svm, exit);
 }
 
 /* A new XCR0 for the guest: 0 or -EPERM (#GP), as the SDM's XSETBV. */
@@ -287,35 +287,35 @@ AXVM_VISIBLE_IF_KUNIT int axvm_svm_xcr0_check(u64 val, u64 supported)
 }
 AXVM_EXPORT_FOR_TESTS(axvm_svm_xcr0_check);
 
-static int svm_exit_xsetbv(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_xsetbv(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
 	struct vmcb_save_area *save = &svm->vmcb->save;
 	u64 *regs = svm->regs;
 	u64 val = (regs[SVM_REG_RDX] << 32) | (u32)regs[SVM_REG_RAX];
 
 	if (!(save->cr4 & X86_CR4_OSXSAVE) || !axvm_svm_host_xcr0) {
-		svm_queue_exception(svm, UD_VECTOR, false, 0);
-		return svm_exit_none(svm, exit);
+		axvm_svm_queue_exception(svm, UD_VECTOR, false, 0);
+		return axvm_svm_exit_none(svm, exit);
 	}
 	if (save->cpl || (u32)regs[SVM_REG_RCX] != XCR_XFEATURE_ENABLED_MASK ||
-	    axvm_svm_xcr0_check(val, svm_guest_supported_xcr0())) {
-		svm_queue_exception(svm, GP_VECTOR, true, 0);
-		return svm_exit_none(svm, exit);
+	    axvm_svm_xcr0_check(val, axvm_svm_guest_supported_xcr0())) {
+		axvm_svm_queue_exception(svm, GP_VECTOR, true, 0);
+		return axvm_svm_exit_none(svm, exit);
 	}
 	svm->xcr0 = val;
-	svm_skip_insn(svm, 3);
-	return svm_exit_none(svm, exit);
+	axvm_svm_skip_insn(svm, 3);
+	return axvm_svm_exit_none(svm, exit);
 }
 
-static int svm_exit_vmmcall(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_vmmcall(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
 	u64 *regs = svm->regs;
 
-	svm_skip_insn(svm, 3);
+	axvm_svm_skip_insn(svm, 3);
 	/* Hypercalls are for the guest kernel, not its user programs. */
 	if (svm->vmcb->save.cpl) {
 		regs[SVM_REG_RAX] = (u64)-EPERM;
-		return svm_exit_none(svm, exit);
+		return axvm_svm_exit_none(svm, exit);
 	}
 	exit->kind = AXVM_VEXIT_HYPERCALL;
 	exit->hypercall.nr = regs[SVM_REG_RAX];
@@ -328,20 +328,20 @@ static int svm_exit_vmmcall(struct svm_vcpu *svm, struct axvm_vexit *exit)
 	return 0;
 }
 
-void svm_set_hypercall_result(struct axvm_vcpu *vcpu, u64 value)
+void axvm_svm_set_hypercall_result(struct axvm_vcpu *vcpu, u64 value)
 {
 	to_svm(vcpu)->regs[SVM_REG_RAX] = value;
 }
 
-static int svm_exit_dr(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_dr(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
 	/* Re-execute with DR0-3 the guest's (zero until it sets them). */
 	svm->dr_live = true;
-	svm_set_dr_intercepts(svm->vmcb, false);
-	return svm_exit_none(svm, exit);
+	axvm_svm_set_dr_intercepts(svm->vmcb, false);
+	return axvm_svm_exit_none(svm, exit);
 }
 
-static int svm_exit_err(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_err(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
 	exit->kind = AXVM_VEXIT_FAIL_ENTRY;
 	exit->hw_reason = (u64)SVM_EXIT_ERR;	/* VMEXIT_INVALID, -1 */
@@ -350,7 +350,7 @@ static int svm_exit_err(struct svm_vcpu *svm, struct axvm_vexit *exit)
 
 /* ---- nested page faults: RAM and MMIO ------------------------------------ */
 
-static int svm_npf_exit(struct svm_vcpu *svm, struct axvm_vexit *exit,
+static int axvm_svm_npf_exit(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit,
 			u64 gpa, u32 access)
 {
 	exit->kind = AXVM_VEXIT_NPF;
@@ -359,14 +359,14 @@ static int svm_npf_exit(struct svm_vcpu *svm, struct axvm_vexit *exit,
 	return 0;
 }
 
-static int svm_decode_failed(struct svm_vcpu *svm, struct axvm_vexit *exit,
+static int axvm_svm_decode_failed(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit,
 			     u64 gpa, const u8 *bytes, int reason)
 {
 	struct axvm *vm = svm->vcpu->vm;
 	u64 first = 0;
 
 	memcpy(&first, bytes, sizeof(first));
-	svm_vm_warn(vm, "vcpu %u: MMIO at gpa 0x%llx by an instruction we cannot emulate at rip 0x%llx (%*ph): %s\n",
+	axvm_svm_vm_warn(vm, "vcpu %u: MMIO at gpa 0x%llx by an instruction we cannot emulate at rip 0x%llx (%*ph): %s\n",
 		    svm->vcpu->id, gpa, svm->vmcb->save.rip, 8, bytes,
 		    axvm_decode_reason_str(reason));
 	exit->kind = AXVM_VEXIT_INTERNAL;
@@ -382,9 +382,9 @@ static int svm_decode_failed(struct svm_vcpu *svm, struct axvm_vexit *exit,
  * The guest touched @gpa outside its RAM: fetch the instruction at RIP
  * through the guest's page tables, decode it, and hand the core an MMIO
  * access with RIP already past the instruction. Loads finish in
- * svm_complete_mmio_read().
+ * axvm_svm_complete_mmio_read().
  */
-static int svm_mmio(struct svm_vcpu *svm, struct axvm_vexit *exit, u64 gpa,
+static int axvm_svm_mmio(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit, u64 gpa,
 		    bool write)
 {
 	struct axvm_vcpu *vcpu = svm->vcpu;
@@ -394,26 +394,26 @@ static int svm_mmio(struct svm_vcpu *svm, struct axvm_vexit *exit, u64 gpa,
 	u8 bytes[AXVM_INSN_MAX_LEN] = {};
 	int n, ret;
 
-	n = svm_fetch_insn(svm, bytes, &fault);
+	n = axvm_svm_fetch_insn(svm, bytes, &fault);
 	if (n < 0)
-		return svm_decode_failed(svm, exit, gpa, bytes,
+		return axvm_svm_decode_failed(svm, exit, gpa, bytes,
 					 AXVM_DECODE_TRUNCATED);
-	ret = axvm_decode(bytes, n, svm_cpu_mode(save), insn);
+	ret = axvm_decode(bytes, n, axvm_svm_cpu_mode(save), insn);
 	if (ret == -ENODATA && fault.err == -EFAULT) {
 		/* Its tail is on a page the guest unmapped meanwhile. */
 		save->cr2 = fault.addr;
-		svm_queue_exception(svm, PF_VECTOR, true, fault.error_code);
-		return svm_exit_none(svm, exit);
+		axvm_svm_queue_exception(svm, PF_VECTOR, true, fault.error_code);
+		return axvm_svm_exit_none(svm, exit);
 	}
 	if (ret == -E2BIG) {
-		svm_queue_exception(svm, GP_VECTOR, true, 0);
-		return svm_exit_none(svm, exit);
+		axvm_svm_queue_exception(svm, GP_VECTOR, true, 0);
+		return axvm_svm_exit_none(svm, exit);
 	}
 	if (ret)
-		return svm_decode_failed(svm, exit, gpa, bytes, insn->reason);
+		return axvm_svm_decode_failed(svm, exit, gpa, bytes, insn->reason);
 	/* Another vCPU rewrote the code since the fault: let it run again. */
 	if (insn->write != write)
-		return svm_exit_none(svm, exit);
+		return axvm_svm_exit_none(svm, exit);
 
 	exit->kind = AXVM_VEXIT_MMIO;
 	exit->mmio.gpa = gpa;
@@ -428,13 +428,13 @@ static int svm_mmio(struct svm_vcpu *svm, struct axvm_vexit *exit, u64 gpa,
 	trace_axvm_mmio(vcpu->vm->id, vcpu->id, insn->write, insn->width, gpa,
 			exit->mmio.data);
 	/* Never next_rip: an NPF has none, the decoded length is the truth. */
-	svm_advance_rip(svm, insn->len);
+	axvm_svm_advance_rip(svm, insn->len);
 	return 0;
 }
 
-void svm_complete_mmio_read(struct axvm_vcpu *vcpu, u64 value)
+void axvm_svm_complete_mmio_read(struct axvm_vcpu *vcpu, u64 value)
 {
-	struct svm_vcpu *svm = to_svm(vcpu);
+	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 
 	if (svm->pending != SVM_PENDING_MMIO_READ)
 		return;
@@ -442,7 +442,7 @@ void svm_complete_mmio_read(struct axvm_vcpu *vcpu, u64 value)
 	axvm_insn_complete_read(&svm->mmio_insn, svm->regs, value);
 }
 
-static int svm_exit_npf(struct svm_vcpu *svm, struct axvm_vexit *exit)
+static int axvm_svm_exit_npf(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
 	struct vmcb_control_area *c = &svm->vmcb->control;
 	struct axvm *vm = svm->vcpu->vm;
@@ -461,22 +461,22 @@ static int svm_exit_npf(struct svm_vcpu *svm, struct axvm_vexit *exit)
 		/* Our own table is malformed: never the guest's doing. */
 		WARN_ONCE(1, "axvm: reserved bits in NPT entry for gpa 0x%llx\n",
 			  gpa);
-		return svm_exit_unhandled(svm, exit);
+		return axvm_svm_exit_unhandled(svm, exit);
 	}
 
 	ret = axvm_aspace_handle_fault(&vm->aspace, gpa, access, &populated);
 	if (!ret) {
 		if (populated)
 			atomic64_inc(&vm->stats.npf_populated);
-		return svm_exit_none(svm, exit);
+		return axvm_svm_exit_none(svm, exit);
 	}
 	if (ret == -EACCES)
-		return svm_npf_exit(svm, exit, gpa, access);
+		return axvm_svm_npf_exit(svm, exit, gpa, access);
 	if (ret != -EFAULT)
 		return ret;
 	/* Not RAM: MMIO, unless it is code or the guest's page tables. */
 	if (access == AXVM_MEM_EXEC || (info & SVM_NPF_GUEST_PAGE))
-		return svm_npf_exit(svm, exit, gpa, access);
+		return axvm_svm_npf_exit(svm, exit, gpa, access);
 	/*
 	 * The CPU was delivering an event (an IDT or stack access faulted),
 	 * not running the instruction at RIP: decoding that instruction
@@ -484,7 +484,7 @@ static int svm_exit_npf(struct svm_vcpu *svm, struct axvm_vexit *exit)
 	 * too (KVM_INTERNAL_ERROR_DELIVERY_EV).
 	 */
 	if (c->exit_int_info & SVM_EXITINTINFO_VALID) {
-		svm_vm_warn(vm, "vcpu %u: MMIO at gpa 0x%llx while delivering event %#x\n",
+		axvm_svm_vm_warn(vm, "vcpu %u: MMIO at gpa 0x%llx while delivering event %#x\n",
 			    svm->vcpu->id, gpa, c->exit_int_info);
 		svm->reinject.inj = 0;
 		exit->kind = AXVM_VEXIT_INTERNAL;
@@ -493,64 +493,64 @@ static int svm_exit_npf(struct svm_vcpu *svm, struct axvm_vexit *exit)
 		exit->internal.data[1] = c->exit_int_info;
 		return 0;
 	}
-	return svm_mmio(svm, exit, gpa, access == AXVM_MEM_WRITE);
+	return axvm_svm_mmio(svm, exit, gpa, access == AXVM_MEM_WRITE);
 }
 
-static const svm_exit_fn svm_exit_handlers[] = {
-	[SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR3]	= svm_exit_dr,
-	[SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR3]	= svm_exit_dr,
-	[SVM_EXIT_EXCP_BASE + DB_VECTOR]	= svm_exit_db,
-	[SVM_EXIT_EXCP_BASE + AC_VECTOR]	= svm_exit_ac,
-	[SVM_EXIT_EXCP_BASE + MC_VECTOR]	= svm_exit_none,
-	[SVM_EXIT_INTR]			= svm_exit_none,
-	[SVM_EXIT_NMI]			= svm_exit_none,
-	[SVM_EXIT_SMI]			= svm_exit_none,
-	[SVM_EXIT_INIT]			= svm_exit_none,
-	[SVM_EXIT_VINTR]		= svm_exit_vintr,
-	[SVM_EXIT_CPUID]		= svm_exit_cpuid,
-	[SVM_EXIT_RDPMC]		= svm_exit_ud,
-	[SVM_EXIT_INVD]			= svm_exit_nop2,
-	[SVM_EXIT_HLT]			= svm_exit_hlt,
-	[SVM_EXIT_INVLPGA]		= svm_exit_ud,
-	[SVM_EXIT_IOIO]			= svm_exit_ioio,
-	[SVM_EXIT_MSR]			= svm_exit_msr,
-	[SVM_EXIT_SHUTDOWN]		= svm_exit_shutdown,
-	[SVM_EXIT_VMRUN]		= svm_exit_ud,
-	[SVM_EXIT_VMMCALL]		= svm_exit_vmmcall,
-	[SVM_EXIT_VMLOAD]		= svm_exit_ud,
-	[SVM_EXIT_VMSAVE]		= svm_exit_ud,
-	[SVM_EXIT_STGI]			= svm_exit_ud,
-	[SVM_EXIT_CLGI]			= svm_exit_ud,
-	[SVM_EXIT_SKINIT]		= svm_exit_ud,
-	[SVM_EXIT_RDTSCP]		= svm_exit_rdtscp,
-	[SVM_EXIT_WBINVD]		= svm_exit_nop2,
-	[SVM_EXIT_MONITOR]		= svm_exit_ud,
-	[SVM_EXIT_MWAIT]		= svm_exit_ud,
-	[SVM_EXIT_MWAIT_COND]		= svm_exit_ud,
-	[SVM_EXIT_XSETBV]		= svm_exit_xsetbv,
-	[SVM_EXIT_RDPRU]		= svm_exit_ud,
-	[SVM_EXIT_NPF]			= svm_exit_npf,
+static const axvm_svm_exit_fn axvm_svm_exit_handlers[] = {
+	[SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR3]	= axvm_svm_exit_dr,
+	[SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR3]	= axvm_svm_exit_dr,
+	[SVM_EXIT_EXCP_BASE + DB_VECTOR]	= axvm_svm_exit_db,
+	[SVM_EXIT_EXCP_BASE + AC_VECTOR]	= axvm_svm_exit_ac,
+	[SVM_EXIT_EXCP_BASE + MC_VECTOR]	= axvm_svm_exit_none,
+	[SVM_EXIT_INTR]			= axvm_svm_exit_none,
+	[SVM_EXIT_NMI]			= axvm_svm_exit_none,
+	[SVM_EXIT_SMI]			= axvm_svm_exit_none,
+	[SVM_EXIT_INIT]			= axvm_svm_exit_none,
+	[SVM_EXIT_VINTR]		= axvm_svm_exit_vintr,
+	[SVM_EXIT_CPUID]		= axvm_svm_exit_cpuid,
+	[SVM_EXIT_RDPMC]		= axvm_svm_exit_ud,
+	[SVM_EXIT_INVD]			= axvm_svm_exit_nop2,
+	[SVM_EXIT_HLT]			= axvm_svm_exit_hlt,
+	[SVM_EXIT_INVLPGA]		= axvm_svm_exit_ud,
+	[SVM_EXIT_IOIO]			= axvm_svm_exit_ioio,
+	[SVM_EXIT_MSR]			= axvm_svm_exit_msr,
+	[SVM_EXIT_SHUTDOWN]		= axvm_svm_exit_shutdown,
+	[SVM_EXIT_VMRUN]		= axvm_svm_exit_ud,
+	[SVM_EXIT_VMMCALL]		= axvm_svm_exit_vmmcall,
+	[SVM_EXIT_VMLOAD]		= axvm_svm_exit_ud,
+	[SVM_EXIT_VMSAVE]		= axvm_svm_exit_ud,
+	[SVM_EXIT_STGI]			= axvm_svm_exit_ud,
+	[SVM_EXIT_CLGI]			= axvm_svm_exit_ud,
+	[SVM_EXIT_SKINIT]		= axvm_svm_exit_ud,
+	[SVM_EXIT_RDTSCP]		= axvm_svm_exit_rdtscp,
+	[SVM_EXIT_WBINVD]		= axvm_svm_exit_nop2,
+	[SVM_EXIT_MONITOR]		= axvm_svm_exit_ud,
+	[SVM_EXIT_MWAIT]		= axvm_svm_exit_ud,
+	[SVM_EXIT_MWAIT_COND]		= axvm_svm_exit_ud,
+	[SVM_EXIT_XSETBV]		= axvm_svm_exit_xsetbv,
+	[SVM_EXIT_RDPRU]		= axvm_svm_exit_ud,
+	[SVM_EXIT_NPF]			= axvm_svm_exit_npf,
 };
 
-int svm_handle_exit(struct axvm_vcpu *vcpu, struct axvm_vexit *exit)
+int axvm_svm_handle_exit(struct axvm_vcpu *vcpu, struct axvm_vexit *exit)
 {
-	struct svm_vcpu *svm = to_svm(vcpu);
+	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb_control_area *c = &svm->vmcb->control;
 	u64 code;
-	svm_exit_fn fn = NULL;
+	axvm_svm_exit_fn fn = NULL;
 
 	if (!svm->entered)
-		return svm_exit_none(svm, exit);
+		return axvm_svm_exit_none(svm, exit);
 	svm->entered = false;
 	code = c->exit_code | ((u64)c->exit_code_hi << 32);
 
 	/* Hardware writes -1 in 64 bits, QEMU in the low 32 only. */
 	if (c->exit_code == (u32)SVM_EXIT_ERR)
-		return svm_exit_err(svm, exit);
-	if (code < ARRAY_SIZE(svm_exit_handlers))
-		fn = svm_exit_handlers[array_index_nospec(code,
-					ARRAY_SIZE(svm_exit_handlers))];
+		return axvm_svm_exit_err(svm, exit);
+	if (code < ARRAY_SIZE(axvm_svm_exit_handlers))
+		fn = axvm_svm_exit_handlers[array_index_nospec(code,
+					ARRAY_SIZE(axvm_svm_exit_handlers))];
 	if (!fn)
-		return svm_exit_unhandled(svm, exit);
+		return axvm_svm_exit_unhandled(svm, exit);
 	return fn(svm, exit);
 }

@@ -9,12 +9,12 @@
 #include "svm.h"
 #include "gwalk.h"
 
-static int svm_read_gpa(void *ctx, u64 gpa, void *buf, unsigned int len)
+static int axvm_svm_read_gpa(void *ctx, u64 gpa, void *buf, unsigned int len)
 {
 	return axvm_aspace_read(ctx, gpa, buf, len);
 }
 
-enum axvm_cpu_mode svm_cpu_mode(const struct vmcb_save_area *save)
+enum axvm_cpu_mode axvm_svm_cpu_mode(const struct vmcb_save_area *save)
 {
 	return axvm_cpu_mode_of(save->cr0 & X86_CR0_PE,
 				save->rflags & X86_EFLAGS_VM,
@@ -24,7 +24,7 @@ enum axvm_cpu_mode svm_cpu_mode(const struct vmcb_save_area *save)
 }
 
 /* The guest's paging state, for axvm_gwalk_*(). */
-void svm_gwalk_cpu(struct svm_vcpu *svm, struct axvm_gwalk_cpu *cpu)
+void axvm_svm_gwalk_cpu(struct axvm_svm_vcpu *svm, struct axvm_gwalk_cpu *cpu)
 {
 	const struct vmcb_save_area *save = &svm->vmcb->save;
 
@@ -34,7 +34,7 @@ void svm_gwalk_cpu(struct svm_vcpu *svm, struct axvm_gwalk_cpu *cpu)
 		.cr4 = save->cr4,
 		.efer = save->efer,
 		.maxphyaddr = boot_cpu_data.x86_phys_bits,
-		.read_gpa = svm_read_gpa,
+		.read_gpa = axvm_svm_read_gpa,
 		.ctx = &svm->vcpu->vm->aspace,
 	};
 }
@@ -43,7 +43,7 @@ void svm_gwalk_cpu(struct svm_vcpu *svm, struct axvm_gwalk_cpu *cpu)
  * Segment base + offset as the CPU forms a linear address: 64-bit code
  * ignores the bases of CS, DS, ES and SS; elsewhere it wraps at 4 GiB.
  */
-u64 svm_linear(const struct vmcb_save_area *save, enum axvm_cpu_mode mode,
+u64 axvm_svm_linear(const struct vmcb_save_area *save, enum axvm_cpu_mode mode,
 	       unsigned int seg, u64 offset)
 {
 	static const size_t seg_offset[] = {
@@ -66,30 +66,30 @@ u64 svm_linear(const struct vmcb_save_area *save, enum axvm_cpu_mode mode,
 }
 
 /* The linear address of the instruction at RIP. */
-u64 svm_rip_linear(const struct vmcb_save_area *save)
+u64 axvm_svm_rip_linear(const struct vmcb_save_area *save)
 {
-	enum axvm_cpu_mode mode = svm_cpu_mode(save);
+	enum axvm_cpu_mode mode = axvm_svm_cpu_mode(save);
 	u64 ip = save->rip;
 
 	if (mode == AXVM_CPU_MODE_32)
 		ip = (u32)ip;
 	else if (mode == AXVM_CPU_MODE_16)
 		ip = (u16)ip;
-	return svm_linear(save, mode, AXVM_SEG_CS, ip);
+	return axvm_svm_linear(save, mode, AXVM_SEG_CS, ip);
 }
 
 /*
  * Up to 15 bytes of the instruction at RIP into @bytes: how many, with
  * @fault saying why fewer; a negative errno when nothing could be tried.
  */
-int svm_fetch_insn(struct svm_vcpu *svm, u8 *bytes,
+int axvm_svm_fetch_insn(struct axvm_svm_vcpu *svm, u8 *bytes,
 		   struct axvm_gwalk_fault *fault)
 {
 	const struct vmcb_save_area *save = &svm->vmcb->save;
 	struct axvm_gwalk_cpu cpu;
 
-	svm_gwalk_cpu(svm, &cpu);
+	axvm_svm_gwalk_cpu(svm, &cpu);
 	memset(fault, 0, sizeof(*fault));
-	return axvm_gwalk_fetch(&cpu, svm_rip_linear(save), save->cpl == 3,
+	return axvm_gwalk_fetch(&cpu, axvm_svm_rip_linear(save), save->cpl == 3,
 				bytes, AXVM_INSN_MAX_LEN, fault);
 }

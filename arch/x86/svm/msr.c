@@ -32,7 +32,7 @@
 #include "svm.h"
 #include "kunit_export.h"
 
-static const u32 svm_passthrough_msrs[] = {
+static const u32 axvm_svm_passthrough_msrs[] = {
 	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
 	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
@@ -43,7 +43,7 @@ static const u32 svm_passthrough_msrs[] = {
  * and 0xc0010000-0xc0011fff, two bits per MSR (read, then write). MSRs
  * outside the three ranges always exit.
  */
-static long svm_msrpm_bit(u32 msr)
+static long axvm_svm_msrpm_bit(u32 msr)
 {
 	static const u32 base[] = { 0, 0xc0000000, 0xc0010000 };
 	unsigned int i;
@@ -54,24 +54,24 @@ static long svm_msrpm_bit(u32 msr)
 	return -1;
 }
 
-int svm_msrpm_init(void *msrpm)
+int axvm_svm_msrpm_init(void *msrpm)
 {
 	unsigned int i;
 	long bit;
 
 	memset(msrpm, 0xff, 8 * 1024);
-	for (i = 0; i < ARRAY_SIZE(svm_passthrough_msrs); i++) {
-		bit = svm_msrpm_bit(svm_passthrough_msrs[i]);
+	for (i = 0; i < ARRAY_SIZE(axvm_svm_passthrough_msrs); i++) {
+		bit = axvm_svm_msrpm_bit(axvm_svm_passthrough_msrs[i]);
 		if (WARN_ON(bit < 0))
 			return -EINVAL;
 		__clear_bit(bit, msrpm);		/* read */
 		__clear_bit(bit + 1, msrpm);		/* write */
 	}
-	bit = svm_msrpm_bit(MSR_IA32_TSC);
+	bit = axvm_svm_msrpm_bit(MSR_IA32_TSC);
 	__clear_bit(bit, msrpm);
 	return 0;
 }
-AXVM_EXPORT_FOR_TESTS(svm_msrpm_init);
+AXVM_EXPORT_FOR_TESTS(axvm_svm_msrpm_init);
 
 /* Each PAT entry is a memory type: 0, 1, 4, 5, 6 or 7. */
 AXVM_VISIBLE_IF_KUNIT bool axvm_svm_pat_valid(u64 pat)
@@ -112,7 +112,7 @@ AXVM_VISIBLE_IF_KUNIT int axvm_svm_efer_write(u64 old, u64 val, bool paging,
 }
 AXVM_EXPORT_FOR_TESTS(axvm_svm_efer_write);
 
-static bool svm_is_mtrr(u32 msr)
+static bool axvm_svm_is_mtrr(u32 msr)
 {
 	return msr == MSR_MTRRdefType || msr == MSR_MTRRfix64K_00000 ||
 	       msr == MSR_MTRRfix16K_80000 || msr == MSR_MTRRfix16K_A0000 ||
@@ -120,7 +120,7 @@ static bool svm_is_mtrr(u32 msr)
 	       (msr >= 0x200 && msr <= 0x20f);	/* variable ranges */
 }
 
-static u64 svm_apic_base(struct svm_vcpu *svm)
+static u64 axvm_svm_apic_base(struct axvm_svm_vcpu *svm)
 {
 	u64 val = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE;
 
@@ -130,7 +130,7 @@ static u64 svm_apic_base(struct svm_vcpu *svm)
 }
 
 /* 0 and *val, or -EPERM: the guest gets #GP. */
-int svm_get_msr(struct svm_vcpu *svm, u32 msr, u64 *val)
+int axvm_svm_get_msr(struct axvm_svm_vcpu *svm, u32 msr, u64 *val)
 {
 	struct vmcb_save_area *save = &svm->vmcb->save;
 
@@ -149,7 +149,7 @@ int svm_get_msr(struct svm_vcpu *svm, u32 msr, u64 *val)
 		*val = rdtsc() + svm->vmcb->control.tsc_offset;
 		return 0;
 	case MSR_IA32_APICBASE:
-		*val = svm_apic_base(svm);
+		*val = axvm_svm_apic_base(svm);
 		return 0;
 	case MSR_MTRRcap:
 		*val = 0;
@@ -186,7 +186,7 @@ int svm_get_msr(struct svm_vcpu *svm, u32 msr, u64 *val)
 		*val = save->sysenter_eip;
 		return 0;
 	default:
-		if (svm_is_mtrr(msr)) {
+		if (axvm_svm_is_mtrr(msr)) {
 			*val = 0;
 			return 0;
 		}
@@ -194,7 +194,7 @@ int svm_get_msr(struct svm_vcpu *svm, u32 msr, u64 *val)
 	}
 }
 
-int svm_set_msr(struct svm_vcpu *svm, u32 msr, u64 val)
+int axvm_svm_set_msr(struct axvm_svm_vcpu *svm, u32 msr, u64 val)
 {
 	struct vmcb_save_area *save = &svm->vmcb->save;
 	u64 efer;
@@ -220,9 +220,9 @@ int svm_set_msr(struct svm_vcpu *svm, u32 msr, u64 val)
 		svm->tsc_aux = val;
 		return 0;
 	case MSR_IA32_APICBASE:
-		return val == svm_apic_base(svm) ? 0 : -EPERM;
+		return val == axvm_svm_apic_base(svm) ? 0 : -EPERM;
 	default:
-		if (svm_is_mtrr(msr) && !val)
+		if (axvm_svm_is_mtrr(msr) && !val)
 			return 0;
 		return -EPERM;
 	}

@@ -19,9 +19,9 @@
 #define SVM_EFER_VALID		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | \
 				 EFER_FFXSR)
 
-int svm_get_regs(struct axvm_vcpu *vcpu, struct axvm_regs *regs)
+int axvm_svm_get_regs(struct axvm_vcpu *vcpu, struct axvm_regs *regs)
 {
-	struct svm_vcpu *svm = to_svm(vcpu);
+	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 	const u64 *r = svm->regs;
 
 	regs->rax = r[SVM_REG_RAX];
@@ -45,9 +45,9 @@ int svm_get_regs(struct axvm_vcpu *vcpu, struct axvm_regs *regs)
 	return 0;
 }
 
-int svm_set_regs(struct axvm_vcpu *vcpu, const struct axvm_regs *regs)
+int axvm_svm_set_regs(struct axvm_vcpu *vcpu, const struct axvm_regs *regs)
 {
-	struct svm_vcpu *svm = to_svm(vcpu);
+	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 	u64 *r = svm->regs;
 
 	if (regs->rflags & SVM_RFLAGS_RESERVED)
@@ -73,7 +73,7 @@ int svm_set_regs(struct axvm_vcpu *vcpu, const struct axvm_regs *regs)
 	return 0;
 }
 
-static void svm_get_seg(struct axvm_segment *to, const struct vmcb_seg *from)
+static void axvm_svm_get_seg(struct axvm_segment *to, const struct vmcb_seg *from)
 {
 	to->base = from->base;
 	to->limit = from->limit;
@@ -81,7 +81,7 @@ static void svm_get_seg(struct axvm_segment *to, const struct vmcb_seg *from)
 	to->attrib = from->attrib;
 }
 
-static void svm_set_seg(struct vmcb_seg *to, const struct axvm_segment *from)
+static void axvm_svm_set_seg(struct vmcb_seg *to, const struct axvm_segment *from)
 {
 	to->base = from->base;
 	to->limit = from->limit;
@@ -89,14 +89,14 @@ static void svm_set_seg(struct vmcb_seg *to, const struct axvm_segment *from)
 	to->attrib = from->attrib;
 }
 
-static void svm_get_dt(struct axvm_dtable *to, const struct vmcb_seg *from)
+static void axvm_svm_get_dt(struct axvm_dtable *to, const struct vmcb_seg *from)
 {
 	memset(to, 0, sizeof(*to));
 	to->base = from->base;
 	to->limit = from->limit;
 }
 
-static void svm_set_dt(struct vmcb_seg *to, const struct axvm_dtable *from)
+static void axvm_svm_set_dt(struct vmcb_seg *to, const struct axvm_dtable *from)
 {
 	to->base = from->base;
 	to->limit = from->limit;
@@ -104,21 +104,21 @@ static void svm_set_dt(struct vmcb_seg *to, const struct axvm_dtable *from)
 	to->attrib = 0;
 }
 
-int svm_get_sregs(struct axvm_vcpu *vcpu, struct axvm_sregs *sregs)
+int axvm_svm_get_sregs(struct axvm_vcpu *vcpu, struct axvm_sregs *sregs)
 {
 	const struct vmcb_save_area *save = &to_svm(vcpu)->vmcb->save;
 
 	memset(sregs, 0, sizeof(*sregs));
-	svm_get_seg(&sregs->cs, &save->cs);
-	svm_get_seg(&sregs->ds, &save->ds);
-	svm_get_seg(&sregs->es, &save->es);
-	svm_get_seg(&sregs->fs, &save->fs);
-	svm_get_seg(&sregs->gs, &save->gs);
-	svm_get_seg(&sregs->ss, &save->ss);
-	svm_get_seg(&sregs->tr, &save->tr);
-	svm_get_seg(&sregs->ldt, &save->ldtr);
-	svm_get_dt(&sregs->gdt, &save->gdtr);
-	svm_get_dt(&sregs->idt, &save->idtr);
+	axvm_svm_get_seg(&sregs->cs, &save->cs);
+	axvm_svm_get_seg(&sregs->ds, &save->ds);
+	axvm_svm_get_seg(&sregs->es, &save->es);
+	axvm_svm_get_seg(&sregs->fs, &save->fs);
+	axvm_svm_get_seg(&sregs->gs, &save->gs);
+	axvm_svm_get_seg(&sregs->ss, &save->ss);
+	axvm_svm_get_seg(&sregs->tr, &save->tr);
+	axvm_svm_get_seg(&sregs->ldt, &save->ldtr);
+	axvm_svm_get_dt(&sregs->gdt, &save->gdtr);
+	axvm_svm_get_dt(&sregs->idt, &save->idtr);
 	sregs->cr0 = save->cr0;
 	sregs->cr2 = save->cr2;
 	sregs->cr3 = save->cr3;
@@ -127,7 +127,7 @@ int svm_get_sregs(struct axvm_vcpu *vcpu, struct axvm_sregs *sregs)
 	return 0;
 }
 
-static bool svm_sregs_valid(const struct axvm_sregs *s)
+static bool axvm_svm_sregs_valid(const struct axvm_sregs *s)
 {
 	const struct axvm_segment *segs[] = {
 		&s->cs, &s->ds, &s->es, &s->fs, &s->gs, &s->ss, &s->tr,
@@ -159,23 +159,23 @@ static bool svm_sregs_valid(const struct axvm_sregs *s)
 	return true;
 }
 
-int svm_set_sregs(struct axvm_vcpu *vcpu, const struct axvm_sregs *sregs)
+int axvm_svm_set_sregs(struct axvm_vcpu *vcpu, const struct axvm_sregs *sregs)
 {
-	struct svm_vcpu *svm = to_svm(vcpu);
+	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb_save_area *save = &svm->vmcb->save;
 
-	if (!svm_sregs_valid(sregs))
+	if (!axvm_svm_sregs_valid(sregs))
 		return -EINVAL;
-	svm_set_seg(&save->cs, &sregs->cs);
-	svm_set_seg(&save->ds, &sregs->ds);
-	svm_set_seg(&save->es, &sregs->es);
-	svm_set_seg(&save->fs, &sregs->fs);
-	svm_set_seg(&save->gs, &sregs->gs);
-	svm_set_seg(&save->ss, &sregs->ss);
-	svm_set_seg(&save->tr, &sregs->tr);
-	svm_set_seg(&save->ldtr, &sregs->ldt);
-	svm_set_dt(&save->gdtr, &sregs->gdt);
-	svm_set_dt(&save->idtr, &sregs->idt);
+	axvm_svm_set_seg(&save->cs, &sregs->cs);
+	axvm_svm_set_seg(&save->ds, &sregs->ds);
+	axvm_svm_set_seg(&save->es, &sregs->es);
+	axvm_svm_set_seg(&save->fs, &sregs->fs);
+	axvm_svm_set_seg(&save->gs, &sregs->gs);
+	axvm_svm_set_seg(&save->ss, &sregs->ss);
+	axvm_svm_set_seg(&save->tr, &sregs->tr);
+	axvm_svm_set_seg(&save->ldtr, &sregs->ldt);
+	axvm_svm_set_dt(&save->gdtr, &sregs->gdt);
+	axvm_svm_set_dt(&save->idtr, &sregs->idt);
 	save->cr0 = sregs->cr0;
 	save->cr2 = sregs->cr2;
 	save->cr3 = sregs->cr3;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One guest entry: svm_vcpu_run(), in the order of KVM 6.1's
- * vcpu_enter_guest() + svm_vcpu_run():
+ * One guest entry: axvm_svm_vcpu_run(), in the order of KVM 6.1's
+ * vcpu_enter_guest() + axvm_svm_vcpu_run():
  *
  *   bottom halves off (fpregs_lock) and guest FPU in (fpu_swap_kvm_fpstate;
  *     interrupts on), unless the core keeps it in for the whole RUN
- *     (svm_vcpu_run_begin/end, user tasks only); see "Guest FPU" below
+ *     (axvm_svm_vcpu_run_begin/end, user tasks only); see "Guest FPU" below
  *   interrupts off; vcpu->mode = IN_GUEST_MODE (smp_store_mb); look at
  *     kicks, requests, signals, need_resched one last time: skip if any
  *   events: EXITINTINFO re-injection, then a queued exception, then an
@@ -60,35 +60,35 @@
  * with interrupts off, so the reboot notifier's IPI cannot come between)
  * and the emergency (crash) NMI is held off by GIF=0 until STGI.
  */
-static __always_inline void svm_clgi(void)
+static __always_inline void axvm_svm_clgi(void)
 {
 	asm volatile("clgi" ::: "memory");
 }
 
-static __always_inline void svm_stgi(void)
+static __always_inline void axvm_svm_stgi(void)
 {
 	asm volatile("stgi" ::: "memory");
 }
 
-static __always_inline void svm_vmsave(phys_addr_t pa)
+static __always_inline void axvm_svm_vmsave(phys_addr_t pa)
 {
 	asm volatile("vmsave %0" :: "a" (pa) : "memory");
 }
 
-static bool svm_can_take_irq(const struct vmcb *vmcb)
+static bool axvm_svm_can_take_irq(const struct vmcb *vmcb)
 {
 	return (vmcb->save.rflags & X86_EFLAGS_IF) &&
 	       !(vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK);
 }
 
 /* For the core's HLT wait: could an interrupt be delivered now? */
-bool svm_interrupt_allowed(struct axvm_vcpu *vcpu)
+bool axvm_svm_interrupt_allowed(struct axvm_vcpu *vcpu)
 {
-	return svm_can_take_irq(to_svm(vcpu)->vmcb);
+	return axvm_svm_can_take_irq(to_svm(vcpu)->vmcb);
 }
 
 /* Raise an exception at the next entry (an exit handler's verdict). */
-void svm_queue_exception(struct svm_vcpu *svm, u8 vector, bool has_err,
+void axvm_svm_queue_exception(struct axvm_svm_vcpu *svm, u8 vector, bool has_err,
 			 u32 err)
 {
 	svm->exception.inj = vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID;
@@ -99,7 +99,7 @@ void svm_queue_exception(struct svm_vcpu *svm, u8 vector, bool has_err,
 		svm->exception.err = err;
 	}
 }
-AXVM_EXPORT_FOR_TESTS(svm_queue_exception);
+AXVM_EXPORT_FOR_TESTS(axvm_svm_queue_exception);
 
 /*
  * The interrupt window: V_IRQ with the highest priority (TPR ignored,
@@ -107,21 +107,21 @@ AXVM_EXPORT_FOR_TESTS(svm_queue_exception);
  * as it could take an interrupt; the real vector then goes in through
  * EVENTINJ on the next entry.
  */
-static void svm_clear_irq_window(struct vmcb *vmcb)
+static void axvm_svm_clear_irq_window(struct vmcb *vmcb)
 {
 	vmcb->control.int_ctl &= ~V_IRQ_INJECTION_BITS_MASK;
-	svm_clr_intercept(vmcb, INTERCEPT_VINTR);
+	axvm_svm_clr_intercept(vmcb, INTERCEPT_VINTR);
 }
 
-static void svm_request_irq_window(struct vmcb *vmcb)
+static void axvm_svm_request_irq_window(struct vmcb *vmcb)
 {
 	vmcb->control.int_vector = 0;
 	vmcb->control.int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK |
 				 (0xf << V_INTR_PRIO_SHIFT);
-	svm_set_intercept(vmcb, INTERCEPT_VINTR);
+	axvm_svm_set_intercept(vmcb, INTERCEPT_VINTR);
 }
 
-static void svm_inject(struct svm_vcpu *svm, struct svm_event *ev, u32 kind)
+static void axvm_svm_inject(struct axvm_svm_vcpu *svm, struct axvm_svm_event *ev, u32 kind)
 {
 	struct axvm_vcpu *vcpu = svm->vcpu;
 
@@ -134,33 +134,33 @@ static void svm_inject(struct svm_vcpu *svm, struct svm_event *ev, u32 kind)
 }
 
 /* Interrupts off, right before entry. */
-static void svm_inject_events(struct svm_vcpu *svm)
+static void axvm_svm_inject_events(struct axvm_svm_vcpu *svm)
 {
 	struct axvm_vcpu *vcpu = svm->vcpu;
 	struct vmcb *vmcb = svm->vmcb;
-	struct svm_event irq;
+	struct axvm_svm_event irq;
 	int vector;
 
-	svm_clear_irq_window(vmcb);
+	axvm_svm_clear_irq_window(vmcb);
 	vmcb->control.event_inj = 0;
 	vmcb->control.event_inj_err = 0;
 
 	if (svm->reinject.inj)
-		svm_inject(svm, &svm->reinject, AXVM_TRACE_INJ_REINJECT);
+		axvm_svm_inject(svm, &svm->reinject, AXVM_TRACE_INJ_REINJECT);
 	else if (svm->exception.inj)
-		svm_inject(svm, &svm->exception, AXVM_TRACE_INJ_EXCEPTION);
+		axvm_svm_inject(svm, &svm->exception, AXVM_TRACE_INJ_EXCEPTION);
 
 	vector = axvm_vcpu_pending_irq(vcpu);
 	if (vector < 0)
 		return;
-	if (vmcb->control.event_inj || !svm_can_take_irq(vmcb)) {
-		svm_request_irq_window(vmcb);
+	if (vmcb->control.event_inj || !axvm_svm_can_take_irq(vmcb)) {
+		axvm_svm_request_irq_window(vmcb);
 		return;
 	}
 	irq.inj = vector | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
 	irq.err = 0;
 	axvm_vcpu_ack_irq(vcpu, vector);
-	svm_inject(svm, &irq, AXVM_TRACE_INJ_IRQ);
+	axvm_svm_inject(svm, &irq, AXVM_TRACE_INJ_IRQ);
 }
 
 /*
@@ -169,7 +169,7 @@ static void svm_inject_events(struct svm_vcpu *svm)
  * again at the next entry. Software interrupts and INT3/INTO are not:
  * RIP still points at the instruction, which simply runs again.
  */
-static void svm_complete_interrupts(struct svm_vcpu *svm)
+static void axvm_svm_complete_interrupts(struct axvm_svm_vcpu *svm)
 {
 	struct vmcb_control_area *c = &svm->vmcb->control;
 	u32 info = c->exit_int_info;
@@ -210,13 +210,13 @@ static void svm_complete_interrupts(struct svm_vcpu *svm)
  * back whenever the register changed, whatever the guest's CR4 says by
  * then: the user task must never run with the guest's.
  */
-struct svm_host_xstate {
+struct axvm_svm_host_xstate {
 	bool xcr0_loaded;
 	u32 pkru;
 };
 
-static void svm_load_guest_xstate(struct svm_vcpu *svm,
-				  struct svm_host_xstate *host)
+static void axvm_svm_load_guest_xstate(struct axvm_svm_vcpu *svm,
+				  struct axvm_svm_host_xstate *host)
 {
 	const struct vmcb_save_area *save = &svm->vmcb->save;
 
@@ -233,8 +233,8 @@ static void svm_load_guest_xstate(struct svm_vcpu *svm,
 	}
 }
 
-static void svm_load_host_xstate(struct svm_vcpu *svm,
-				 const struct svm_host_xstate *host)
+static void axvm_svm_load_host_xstate(struct axvm_svm_vcpu *svm,
+				 const struct axvm_svm_host_xstate *host)
 {
 	const struct vmcb_save_area *save = &svm->vmcb->save;
 	u32 pkru;
@@ -257,13 +257,13 @@ static void svm_load_host_xstate(struct svm_vcpu *svm,
  * the host's CPU number. Guest writes exit (MSRPM), so it changes only
  * through msr.c; most of the time both are 0 and nothing is written.
  */
-static void svm_load_guest_tsc_aux(struct svm_vcpu *svm, struct svm_cpu *sd)
+static void axvm_svm_load_guest_tsc_aux(struct axvm_svm_vcpu *svm, struct axvm_svm_cpu *sd)
 {
 	if (axvm_svm_has_tsc_aux && svm->tsc_aux != sd->host_tsc_aux)
 		wrmsrl(MSR_TSC_AUX, svm->tsc_aux);
 }
 
-static void svm_load_host_tsc_aux(struct svm_vcpu *svm, struct svm_cpu *sd)
+static void axvm_svm_load_host_tsc_aux(struct axvm_svm_vcpu *svm, struct axvm_svm_cpu *sd)
 {
 	if (axvm_svm_has_tsc_aux && svm->tsc_aux != sd->host_tsc_aux)
 		wrmsrl(MSR_TSC_AUX, sd->host_tsc_aux);
@@ -275,7 +275,7 @@ static void svm_load_host_tsc_aux(struct svm_vcpu *svm, struct svm_cpu *sd)
  * are switched around every entry. #VMEXIT disables the host's DR7, so
  * host breakpoints (perf, ptrace) are restored whenever they are on.
  */
-static void svm_load_guest_dr(struct svm_vcpu *svm)
+static void axvm_svm_load_guest_dr(struct axvm_svm_vcpu *svm)
 {
 	if (!svm->dr_live)
 		return;
@@ -285,7 +285,7 @@ static void svm_load_guest_dr(struct svm_vcpu *svm)
 	set_debugreg(svm->db[3], 3);
 }
 
-static void svm_load_host_dr(struct svm_vcpu *svm)
+static void axvm_svm_load_host_dr(struct axvm_svm_vcpu *svm)
 {
 	if (svm->dr_live) {
 		get_debugreg(svm->db[0], 0);
@@ -297,7 +297,7 @@ static void svm_load_host_dr(struct svm_vcpu *svm)
 		hw_breakpoint_restore();
 }
 
-static noinstr void svm_enter_exit(struct svm_vcpu *svm,
+static noinstr void axvm_svm_enter_exit(struct axvm_svm_vcpu *svm,
 				   phys_addr_t host_save_pa)
 {
 	guest_state_enter_irqoff();
@@ -314,7 +314,7 @@ static noinstr void svm_enter_exit(struct svm_vcpu *svm,
 }
 
 /* A machine check exited the guest: the host's handler must see it. */
-static void svm_handle_mce(void)
+static void axvm_svm_handle_mce(void)
 {
 #ifdef CONFIG_X86_MCE
 	/* As KVM: pretend user mode, the interrupted code was the guest. */
@@ -337,9 +337,9 @@ static void svm_handle_mce(void)
  * A kernel thread keeps the per-entry swap: nothing would save the
  * guest's registers from a softirq between entries (top of the file).
  */
-void svm_vcpu_run_begin(struct axvm_vcpu *vcpu)
+void axvm_svm_vcpu_run_begin(struct axvm_vcpu *vcpu)
 {
-	struct svm_vcpu *svm = to_svm(vcpu);
+	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 
 	if (!svm->fpu_loaded && !(current->flags & PF_KTHREAD)) {
 		fpu_swap_kvm_fpstate(&svm->fpu, true);
@@ -347,9 +347,9 @@ void svm_vcpu_run_begin(struct axvm_vcpu *vcpu)
 	}
 }
 
-void svm_vcpu_run_end(struct axvm_vcpu *vcpu)
+void axvm_svm_vcpu_run_end(struct axvm_vcpu *vcpu)
 {
-	struct svm_vcpu *svm = to_svm(vcpu);
+	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 
 	if (svm->fpu_loaded) {
 		fpu_swap_kvm_fpstate(&svm->fpu, false);
@@ -358,13 +358,13 @@ void svm_vcpu_run_end(struct axvm_vcpu *vcpu)
 }
 
 /* One entry; see the top of the file. Preemption off. */
-int svm_vcpu_run(struct axvm_vcpu *vcpu)
+int axvm_svm_vcpu_run(struct axvm_vcpu *vcpu)
 {
-	struct svm_vcpu *svm = to_svm(vcpu);
+	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
-	struct svm_host_xstate host = {};
+	struct axvm_svm_host_xstate host = {};
 	bool swap_fpu = !svm->fpu_loaded;
-	struct svm_cpu *sd;
+	struct axvm_svm_cpu *sd;
 	int ret = 0;
 
 	svm->entered = false;
@@ -384,13 +384,13 @@ int svm_vcpu_run(struct axvm_vcpu *vcpu)
 	}
 	if (axvm_vcpu_should_exit(vcpu))
 		goto out_outside;
-	/* Only after svm_vcpu_run_begin: a switch or an irq saved the guest's. */
+	/* Only after axvm_svm_vcpu_run_begin: a switch or an irq saved the guest's. */
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
 
-	svm_inject_events(svm);
-	svm_assign_asid(svm, sd, smp_processor_id());
-	vmcb->control.nested_cr3 = svm_nested_cr3(vcpu->vm);
+	axvm_svm_inject_events(svm);
+	axvm_svm_assign_asid(svm, sd, smp_processor_id());
+	vmcb->control.nested_cr3 = axvm_svm_nested_cr3(vcpu->vm);
 	vmcb->control.next_rip = 0;
 	vmcb->save.rax = svm->regs[SVM_REG_RAX];
 	vmcb->save.rsp = svm->regs[SVM_REG_RSP];
@@ -398,21 +398,21 @@ int svm_vcpu_run(struct axvm_vcpu *vcpu)
 		vmcb->save.spec_ctrl = this_cpu_read(x86_spec_ctrl_current);
 	trace_axvm_entry(vcpu->vm->id, vcpu->id, vmcb->save.rip);
 
-	svm_vmsave(sd->host_save_pa);
+	axvm_svm_vmsave(sd->host_save_pa);
 	guest_timing_enter_irqoff();
-	svm_clgi();
-	svm_load_guest_xstate(svm, &host);
-	svm_load_guest_dr(svm);
-	svm_load_guest_tsc_aux(svm, sd);
+	axvm_svm_clgi();
+	axvm_svm_load_guest_xstate(svm, &host);
+	axvm_svm_load_guest_dr(svm);
+	axvm_svm_load_guest_tsc_aux(svm, sd);
 
-	svm_enter_exit(svm, sd->host_save_pa);
+	axvm_svm_enter_exit(svm, sd->host_save_pa);
 
-	svm_load_host_tsc_aux(svm, sd);
-	svm_load_host_dr(svm);
-	svm_load_host_xstate(svm, &host);
+	axvm_svm_load_host_tsc_aux(svm, sd);
+	axvm_svm_load_host_dr(svm);
+	axvm_svm_load_host_xstate(svm, &host);
 	svm->regs[SVM_REG_RAX] = vmcb->save.rax;
 	svm->regs[SVM_REG_RSP] = vmcb->save.rsp;
-	svm_stgi();
+	axvm_svm_stgi();
 	WRITE_ONCE(vcpu->mode, AXVM_OUTSIDE_GUEST_MODE);
 
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
@@ -421,8 +421,8 @@ int svm_vcpu_run(struct axvm_vcpu *vcpu)
 	} else {
 		if (unlikely(vmcb->control.exit_code ==
 			     SVM_EXIT_EXCP_BASE + MC_VECTOR))
-			svm_handle_mce();
-		svm_complete_interrupts(svm);
+			axvm_svm_handle_mce();
+		axvm_svm_complete_interrupts(svm);
 		svm->entered = true;
 		svm->fpu_used = true;
 		trace_axvm_exit(vcpu->vm->id, vcpu->id,

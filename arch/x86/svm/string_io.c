@@ -24,13 +24,13 @@
  * size too, but QEMU leaves it out, and the segment only comes with
  * decode assists.
  */
-struct svm_string_prefixes {
+struct axvm_svm_string_prefixes {
 	unsigned int seg;
 	bool addr_override;
 };
 
-static void svm_string_prefixes(struct svm_vcpu *svm,
-				struct svm_string_prefixes *p)
+static void axvm_svm_string_prefixes(struct axvm_svm_vcpu *svm,
+				struct axvm_svm_string_prefixes *p)
 {
 	struct axvm_gwalk_fault fault;
 	u8 bytes[AXVM_INSN_MAX_LEN];
@@ -38,7 +38,7 @@ static void svm_string_prefixes(struct svm_vcpu *svm,
 
 	p->seg = AXVM_SEG_DS;
 	p->addr_override = false;
-	n = svm_fetch_insn(svm, bytes, &fault);
+	n = axvm_svm_fetch_insn(svm, bytes, &fault);
 	for (i = 0; i < n; i++) {
 		switch (bytes[i]) {
 		case 0x26:
@@ -67,7 +67,7 @@ static void svm_string_prefixes(struct svm_vcpu *svm,
 }
 
 /* The address size as a mask: EXITINFO1's A16/A32/A64, else the mode's. */
-static u64 svm_string_amask(u32 info, enum axvm_cpu_mode mode,
+static u64 axvm_svm_string_amask(u32 info, enum axvm_cpu_mode mode,
 			    bool addr_override)
 {
 	if (info & BIT(9))
@@ -86,7 +86,7 @@ static u64 svm_string_amask(u32 info, enum axvm_cpu_mode mode,
 	}
 }
 
-static u64 svm_add_masked(u64 reg, s64 delta, u64 mask)
+static u64 axvm_svm_add_masked(u64 reg, s64 delta, u64 mask)
 {
 	return (reg & ~mask) | ((reg + delta) & mask);
 }
@@ -95,24 +95,24 @@ static u64 svm_add_masked(u64 reg, s64 delta, u64 mask)
  * The string form of an IOIO exit. 0 with *exit filled (IO or NONE), or
  * INTERNAL for what is not emulated.
  */
-int svm_exit_string_io(struct svm_vcpu *svm, struct axvm_vexit *exit,
+int axvm_svm_exit_string_io(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit,
 		       u32 info, unsigned int size)
 {
 	struct vmcb *vmcb = svm->vmcb;
 	struct vmcb_save_area *save = &vmcb->save;
-	enum axvm_cpu_mode mode = svm_cpu_mode(save);
+	enum axvm_cpu_mode mode = axvm_svm_cpu_mode(save);
 	bool in = info & SVM_IOIO_TYPE_MASK;
 	bool rep = info & SVM_IOIO_REP_MASK;
 	u64 *regs = svm->regs;
-	struct svm_string_prefixes prefixes;
+	struct axvm_svm_string_prefixes prefixes;
 	struct axvm_gwalk_cpu cpu;
 	u64 amask, lin, gpa, val = 0;
 	u32 pfec = 0;
 	int ptr, ret;
 	s64 step;
 
-	svm_string_prefixes(svm, &prefixes);
-	amask = svm_string_amask(info, mode, prefixes.addr_override);
+	axvm_svm_string_prefixes(svm, &prefixes);
+	amask = axvm_svm_string_amask(info, mode, prefixes.addr_override);
 	if (rep && !(regs[SVM_REG_RCX] & amask)) {
 		save->rip = vmcb->control.exit_info_2;
 		exit->kind = AXVM_VEXIT_NONE;
@@ -120,36 +120,36 @@ int svm_exit_string_io(struct svm_vcpu *svm, struct axvm_vexit *exit,
 	}
 
 	ptr = in ? SVM_REG_RDI : SVM_REG_RSI;
-	lin = svm_linear(save, mode, in ? AXVM_SEG_ES : prefixes.seg,
+	lin = axvm_svm_linear(save, mode, in ? AXVM_SEG_ES : prefixes.seg,
 			 regs[ptr] & amask);
 	if ((lin & ~PAGE_MASK) + size > PAGE_SIZE)
-		return svm_string_io_unhandled(svm, exit);
-	svm_gwalk_cpu(svm, &cpu);
+		return axvm_svm_string_io_unhandled(svm, exit);
+	axvm_svm_gwalk_cpu(svm, &cpu);
 	ret = axvm_gwalk_translate(&cpu, lin,
 				   (in ? AXVM_GW_WRITE : 0) |
 				   (save->cpl == 3 ? AXVM_GW_USER : 0),
 				   &gpa, &pfec);
 	if (ret == -EFAULT) {
 		save->cr2 = lin;
-		svm_queue_exception(svm, PF_VECTOR, true, pfec);
+		axvm_svm_queue_exception(svm, PF_VECTOR, true, pfec);
 		exit->kind = AXVM_VEXIT_NONE;
 		return 0;
 	}
 	if (ret)
-		return svm_string_io_unhandled(svm, exit);
+		return axvm_svm_string_io_unhandled(svm, exit);
 	if (in) {
-		/* Written by svm_complete_io_in(): it must be RAM now. */
+		/* Written by axvm_svm_complete_io_in(): it must be RAM now. */
 		if (!axvm_aspace_is_ram(&svm->vcpu->vm->aspace, gpa, size))
-			return svm_string_io_unhandled(svm, exit);
+			return axvm_svm_string_io_unhandled(svm, exit);
 	} else if (axvm_aspace_read(&svm->vcpu->vm->aspace, gpa, &val, size)) {
-		return svm_string_io_unhandled(svm, exit);
+		return axvm_svm_string_io_unhandled(svm, exit);
 	}
 
 	/* The element is done as far as the registers are concerned. */
 	step = save->rflags & X86_EFLAGS_DF ? -(s64)size : size;
-	regs[ptr] = svm_add_masked(regs[ptr], step, amask);
+	regs[ptr] = axvm_svm_add_masked(regs[ptr], step, amask);
 	if (rep)
-		regs[SVM_REG_RCX] = svm_add_masked(regs[SVM_REG_RCX], -1, amask);
+		regs[SVM_REG_RCX] = axvm_svm_add_masked(regs[SVM_REG_RCX], -1, amask);
 	if (!rep || !(regs[SVM_REG_RCX] & amask)) {
 		save->rip = vmcb->control.exit_info_2;
 		vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
@@ -170,11 +170,11 @@ int svm_exit_string_io(struct svm_vcpu *svm, struct axvm_vexit *exit,
 }
 
 /* INS: the value the core produced goes to guest memory. */
-void svm_complete_ins(struct svm_vcpu *svm, u32 value)
+void axvm_svm_complete_ins(struct axvm_svm_vcpu *svm, u32 value)
 {
 	struct axvm *vm = svm->vcpu->vm;
 
 	if (axvm_aspace_write(&vm->aspace, svm->ins_gpa, &value, svm->io_size))
-		svm_vm_warn(vm, "vcpu %u: INS to gpa 0x%llx lost: not RAM\n",
+		axvm_svm_vm_warn(vm, "vcpu %u: INS to gpa 0x%llx lost: not RAM\n",
 			    svm->vcpu->id, svm->ins_gpa);
 }

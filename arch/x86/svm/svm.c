@@ -21,9 +21,9 @@
 u64 axvm_svm_host_xcr0;
 bool axvm_svm_has_nrips;
 bool axvm_svm_has_tsc_aux;
-static bool svm_initialized;
+static bool axvm_svm_initialized;
 
-static int svm_probe(void)
+static int axvm_svm_probe(void)
 {
 	u64 vm_cr;
 
@@ -47,9 +47,9 @@ int axvm_svm_init(void)
 {
 	int ret;
 
-	if (svm_initialized)
+	if (axvm_svm_initialized)
 		return 0;
-	ret = svm_probe();
+	ret = axvm_svm_probe();
 	if (ret)
 		return ret;
 	/* SME hosts: NPT entries need the C-bit (module/pgtable.c). */
@@ -60,30 +60,30 @@ int axvm_svm_init(void)
 	axvm_svm_has_tsc_aux = boot_cpu_has(X86_FEATURE_RDTSCP) ||
 			       boot_cpu_has(X86_FEATURE_RDPID);
 
-	ret = svm_vmcb_global_init();
+	ret = axvm_svm_vmcb_global_init();
 	if (ret)
 		return ret;
-	ret = svm_enable_init();
+	ret = axvm_svm_enable_init();
 	if (ret)
 		goto err_vmcb;
-	svm_initialized = true;
+	axvm_svm_initialized = true;
 	pr_info("AMD SVM backend: %u ASIDs, %d-level NPT, next-RIP save %s, host XCR0 %#llx\n",
 		cpuid_ebx(SVM_CPUID_FUNC), pgtable_l5_enabled() ? 5 : 4,
 		axvm_svm_has_nrips ? "on" : "off", axvm_svm_host_xcr0);
 	return 0;
 
 err_vmcb:
-	svm_vmcb_global_exit();
+	axvm_svm_vmcb_global_exit();
 	return ret;
 }
 
 void axvm_svm_exit(void)
 {
-	if (!svm_initialized)
+	if (!axvm_svm_initialized)
 		return;
-	svm_enable_exit();
-	svm_vmcb_global_exit();
-	svm_initialized = false;
+	axvm_svm_enable_exit();
+	axvm_svm_vmcb_global_exit();
+	axvm_svm_initialized = false;
 }
 
 /*
@@ -92,17 +92,17 @@ void axvm_svm_exit(void)
  * ends at AXVM_GPA_LIMIT (2^47), so one PML5 page whose entry 0 points
  * at the 4-level table the core built is all it takes.
  */
-static int svm_vm_init(struct axvm *vm)
+static int axvm_svm_vm_init(struct axvm *vm)
 {
-	struct svm_vm *svm_vm;
+	struct axvm_svm_vm *axvm_svm_vm;
 	int ret;
 
-	svm_vm = kzalloc(sizeof(*svm_vm), GFP_KERNEL_ACCOUNT);
-	if (!svm_vm)
+	axvm_svm_vm = kzalloc(sizeof(*axvm_svm_vm), GFP_KERNEL_ACCOUNT);
+	if (!axvm_svm_vm)
 		return -ENOMEM;
 	if (pgtable_l5_enabled()) {
-		svm_vm->pml5 = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-		if (!svm_vm->pml5) {
+		axvm_svm_vm->pml5 = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+		if (!axvm_svm_vm->pml5) {
 			ret = -ENOMEM;
 			goto err_free;
 		}
@@ -110,45 +110,45 @@ static int svm_vm_init(struct axvm *vm)
 	ret = axvm_svm_get();
 	if (ret)
 		goto err_free;
-	vm->arch_data = svm_vm;
+	vm->arch_data = axvm_svm_vm;
 	return 0;
 
 err_free:
-	free_page((unsigned long)svm_vm->pml5);
-	kfree(svm_vm);
+	free_page((unsigned long)axvm_svm_vm->pml5);
+	kfree(axvm_svm_vm);
 	return ret;
 }
 
-static void svm_vm_destroy(struct axvm *vm)
+static void axvm_svm_vm_destroy(struct axvm *vm)
 {
-	struct svm_vm *svm_vm = vm->arch_data;
+	struct axvm_svm_vm *axvm_svm_vm = vm->arch_data;
 
 	axvm_svm_put();
-	if (svm_vm)
-		free_page((unsigned long)svm_vm->pml5);
-	kfree(svm_vm);
+	if (axvm_svm_vm)
+		free_page((unsigned long)axvm_svm_vm->pml5);
+	kfree(axvm_svm_vm);
 	vm->arch_data = NULL;
 }
 
 /* N_CR3 for this VM's next entry. */
-phys_addr_t svm_nested_cr3(struct axvm *vm)
+phys_addr_t axvm_svm_nested_cr3(struct axvm *vm)
 {
-	struct svm_vm *svm_vm = vm->arch_data;
+	struct axvm_svm_vm *axvm_svm_vm = vm->arch_data;
 	phys_addr_t root = vm->aspace.pt.root;
 	u64 pml5e;
 
 	/* N_CR3 carries the C-bit like every NPT entry (__sme_set). */
-	if (!svm_vm->pml5)
+	if (!axvm_svm_vm->pml5)
 		return __sme_set(root);
 	pml5e = axvm_x86_pte_ops.make_table(root);
-	if (READ_ONCE(svm_vm->pml5[0]) != pml5e)
-		WRITE_ONCE(svm_vm->pml5[0], pml5e);
-	return __sme_set(virt_to_phys(svm_vm->pml5));
+	if (READ_ONCE(axvm_svm_vm->pml5[0]) != pml5e)
+		WRITE_ONCE(axvm_svm_vm->pml5[0], pml5e);
+	return __sme_set(virt_to_phys(axvm_svm_vm->pml5));
 }
 
-static int svm_vcpu_create(struct axvm_vcpu *vcpu)
+static int axvm_svm_vcpu_create(struct axvm_vcpu *vcpu)
 {
-	struct svm_vcpu *svm;
+	struct axvm_svm_vcpu *svm;
 	struct page *page;
 	int ret = -ENOMEM;
 
@@ -165,7 +165,7 @@ static int svm_vcpu_create(struct axvm_vcpu *vcpu)
 	svm->vmcb = page_address(page);
 	svm->vmcb_pa = __sme_set(page_to_phys(page));
 	svm->xcr0 = XFEATURE_MASK_FP;
-	svm_vmcb_init(svm);
+	axvm_svm_vmcb_init(svm);
 	vcpu->arch = svm;
 	return 0;
 
@@ -176,9 +176,9 @@ err_free_svm:
 	return ret;
 }
 
-static void svm_vcpu_free(struct axvm_vcpu *vcpu)
+static void axvm_svm_vcpu_free(struct axvm_vcpu *vcpu)
 {
-	struct svm_vcpu *svm = to_svm(vcpu);
+	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 	int cpu;
 
 	if (!svm)
@@ -201,10 +201,10 @@ static void svm_vcpu_free(struct axvm_vcpu *vcpu)
  * not steer this one: IBPB when the CPU last ran a different VMCB
  * (unless the host already issues one on every exit).
  */
-static void svm_vcpu_load(struct axvm_vcpu *vcpu, int cpu)
+static void axvm_svm_vcpu_load(struct axvm_vcpu *vcpu, int cpu)
 {
-	struct svm_cpu *sd = per_cpu_ptr(&axvm_svm_cpu, cpu);
-	struct svm_vcpu *svm = to_svm(vcpu);
+	struct axvm_svm_cpu *sd = per_cpu_ptr(&axvm_svm_cpu, cpu);
+	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 
 	if (sd->last_vmcb != svm->vmcb) {
 		sd->last_vmcb = svm->vmcb;
@@ -213,7 +213,7 @@ static void svm_vcpu_load(struct axvm_vcpu *vcpu, int cpu)
 	}
 }
 
-static void svm_vcpu_put(struct axvm_vcpu *vcpu)
+static void axvm_svm_vcpu_put(struct axvm_vcpu *vcpu)
 {
 }
 
@@ -221,24 +221,24 @@ const struct axvm_arch_ops axvm_svm_ops = {
 	.name			= "svm",
 	.probe			= axvm_svm_init,
 	.exit			= axvm_svm_exit,
-	.hardware_enable	= svm_hardware_enable,
-	.hardware_disable	= svm_hardware_disable,
-	.vm_init		= svm_vm_init,
-	.vm_destroy		= svm_vm_destroy,
-	.vcpu_create		= svm_vcpu_create,
-	.vcpu_free		= svm_vcpu_free,
-	.vcpu_reset		= svm_vcpu_reset,
-	.vcpu_load		= svm_vcpu_load,
-	.vcpu_put		= svm_vcpu_put,
-	.vcpu_run		= svm_vcpu_run,
-	.handle_exit		= svm_handle_exit,
-	.complete_io_in		= svm_complete_io_in,
-	.complete_mmio_read	= svm_complete_mmio_read,
-	.set_hypercall_result	= svm_set_hypercall_result,
-	.get_regs		= svm_get_regs,
-	.set_regs		= svm_set_regs,
-	.get_sregs		= svm_get_sregs,
-	.set_sregs		= svm_set_sregs,
-	.interrupt_allowed	= svm_interrupt_allowed,
+	.hardware_enable	= axvm_svm_hardware_enable,
+	.hardware_disable	= axvm_svm_hardware_disable,
+	.vm_init		= axvm_svm_vm_init,
+	.vm_destroy		= axvm_svm_vm_destroy,
+	.vcpu_create		= axvm_svm_vcpu_create,
+	.vcpu_free		= axvm_svm_vcpu_free,
+	.vcpu_reset		= axvm_svm_vcpu_reset,
+	.vcpu_load		= axvm_svm_vcpu_load,
+	.vcpu_put		= axvm_svm_vcpu_put,
+	.vcpu_run		= axvm_svm_vcpu_run,
+	.handle_exit		= axvm_svm_handle_exit,
+	.complete_io_in		= axvm_svm_complete_io_in,
+	.complete_mmio_read	= axvm_svm_complete_mmio_read,
+	.set_hypercall_result	= axvm_svm_set_hypercall_result,
+	.get_regs		= axvm_svm_get_regs,
+	.set_regs		= axvm_svm_set_regs,
+	.get_sregs		= axvm_svm_get_sregs,
+	.set_sregs		= axvm_svm_set_sregs,
+	.interrupt_allowed	= axvm_svm_interrupt_allowed,
 	.pte_ops		= &axvm_x86_pte_ops,
 };

@@ -14,7 +14,7 @@
 #ifndef AXVM_SVM_SVM_H
 #define AXVM_SVM_SVM_H
 
-/* Guest GPR slots in svm_vcpu.regs[]: the hardware encoding order. */
+/* Guest GPR slots in axvm_svm_vcpu.regs[]: the hardware encoding order. */
 #define SVM_REG_RAX	0	/* in the VMCB while the guest runs */
 #define SVM_REG_RCX	1
 #define SVM_REG_RDX	2
@@ -45,7 +45,7 @@
 #include "decode.h"
 
 /* What the guest was last told (pending completions of an exit). */
-enum svm_pending {
+enum axvm_svm_pending {
 	SVM_PENDING_NONE = 0,
 	SVM_PENDING_IO_IN,	/* IN: write RAX from complete_io_in */
 	SVM_PENDING_MMIO_READ,	/* decoded load: write its destination */
@@ -53,12 +53,12 @@ enum svm_pending {
 };
 
 /* An event for EVENTINJ: SVM_EVTINJ_* format, 0 = none. */
-struct svm_event {
+struct axvm_svm_event {
 	u32 inj;
 	u32 err;
 };
 
-struct svm_vcpu {
+struct axvm_svm_vcpu {
 	struct axvm_vcpu *vcpu;
 	struct vmcb *vmcb;
 	phys_addr_t vmcb_pa;
@@ -77,7 +77,7 @@ struct svm_vcpu {
 	/* Guest extended state, swapped around each entry. */
 	struct fpu_guest fpu;
 	bool fpu_used;		/* entered since the last reset */
-	bool fpu_loaded;	/* between svm_vcpu_run_begin and _end */
+	bool fpu_loaded;	/* between axvm_svm_vcpu_run_begin and _end */
 	u64 xcr0;
 	u32 pkru;
 
@@ -89,31 +89,31 @@ struct svm_vcpu {
 	u64 tsc_aux;
 
 	/* Events to deliver at the next entry, in this order. */
-	struct svm_event reinject;	/* from EXITINTINFO */
-	struct svm_event exception;	/* raised by an exit handler */
+	struct axvm_svm_event reinject;	/* from EXITINTINFO */
+	struct axvm_svm_event exception;	/* raised by an exit handler */
 
 	/* The last trip: did VMRUN run (else the exit fields are stale)? */
 	bool entered;
 
 	/* An exit userspace or a device completes (exits.c). */
-	u8 pending;			/* enum svm_pending */
+	u8 pending;			/* enum axvm_svm_pending */
 	u8 io_size;
 	u64 ins_gpa;
 	struct axvm_insn mmio_insn;	/* SVM_PENDING_MMIO_READ: the load */
 };
 
-static inline struct svm_vcpu *to_svm(struct axvm_vcpu *vcpu)
+static inline struct axvm_svm_vcpu *to_svm(struct axvm_vcpu *vcpu)
 {
 	return vcpu->arch;
 }
 
 /* Per VM (vm->arch_data). */
-struct svm_vm {
+struct axvm_svm_vm {
 	u64 *pml5;		/* 5-level hosts: the NPT's top level */
 };
 
 /* Per physical CPU. */
-struct svm_cpu {
+struct axvm_svm_cpu {
 	struct page *hsave;		/* MSR_VM_HSAVE_PA */
 	struct page *host_save;		/* the host's VMSAVE/VMLOAD state */
 	phys_addr_t host_save_pa;
@@ -124,7 +124,7 @@ struct svm_cpu {
 	u32 max_asid;
 	struct vmcb *last_vmcb;		/* IBPB when another vCPU comes */
 };
-DECLARE_PER_CPU(struct svm_cpu, axvm_svm_cpu);
+DECLARE_PER_CPU(struct axvm_svm_cpu, axvm_svm_cpu);
 
 /* The first ASID the host may hand out (0 is the host's own). */
 #define SVM_MIN_ASID	1
@@ -142,56 +142,56 @@ void __axvm_svm_vcpu_run(phys_addr_t vmcb_pa, u64 *regs,
 			 phys_addr_t host_save_pa);
 
 /* svm.c */
-phys_addr_t svm_nested_cr3(struct axvm *vm);
+phys_addr_t axvm_svm_nested_cr3(struct axvm *vm);
 
 /* gview.c */
 struct axvm_gwalk_cpu;
 struct axvm_gwalk_fault;
-enum axvm_cpu_mode svm_cpu_mode(const struct vmcb_save_area *save);
-void svm_gwalk_cpu(struct svm_vcpu *svm, struct axvm_gwalk_cpu *cpu);
-u64 svm_linear(const struct vmcb_save_area *save, enum axvm_cpu_mode mode,
+enum axvm_cpu_mode axvm_svm_cpu_mode(const struct vmcb_save_area *save);
+void axvm_svm_gwalk_cpu(struct axvm_svm_vcpu *svm, struct axvm_gwalk_cpu *cpu);
+u64 axvm_svm_linear(const struct vmcb_save_area *save, enum axvm_cpu_mode mode,
 	       unsigned int seg, u64 offset);
-u64 svm_rip_linear(const struct vmcb_save_area *save);
-int svm_fetch_insn(struct svm_vcpu *svm, u8 *bytes,
+u64 axvm_svm_rip_linear(const struct vmcb_save_area *save);
+int axvm_svm_fetch_insn(struct axvm_svm_vcpu *svm, u8 *bytes,
 		   struct axvm_gwalk_fault *fault);
 
 /* enable.c */
-int svm_hardware_enable(void);
-void svm_hardware_disable(void);
-int svm_enable_init(void);
-void svm_enable_exit(void);
+int axvm_svm_hardware_enable(void);
+void axvm_svm_hardware_disable(void);
+int axvm_svm_enable_init(void);
+void axvm_svm_enable_exit(void);
 
 /* vmcb.c */
-int svm_vmcb_global_init(void);
-void svm_vmcb_global_exit(void);
-void svm_vmcb_init(struct svm_vcpu *svm);
-void svm_set_intercept(struct vmcb *vmcb, unsigned int bit);
-void svm_clr_intercept(struct vmcb *vmcb, unsigned int bit);
-bool svm_is_intercept(const struct vmcb *vmcb, unsigned int bit);
-void svm_assign_asid(struct svm_vcpu *svm, struct svm_cpu *sd, int cpu);
-void svm_cpu_asid_reset(struct svm_cpu *sd);
-void svm_set_dr_intercepts(struct vmcb *vmcb, bool on);
+int axvm_svm_vmcb_global_init(void);
+void axvm_svm_vmcb_global_exit(void);
+void axvm_svm_vmcb_init(struct axvm_svm_vcpu *svm);
+void axvm_svm_set_intercept(struct vmcb *vmcb, unsigned int bit);
+void axvm_svm_clr_intercept(struct vmcb *vmcb, unsigned int bit);
+bool axvm_svm_is_intercept(const struct vmcb *vmcb, unsigned int bit);
+void axvm_svm_assign_asid(struct axvm_svm_vcpu *svm, struct axvm_svm_cpu *sd, int cpu);
+void axvm_svm_cpu_asid_reset(struct axvm_svm_cpu *sd);
+void axvm_svm_set_dr_intercepts(struct vmcb *vmcb, bool on);
 
 /* run.c */
-int svm_vcpu_run(struct axvm_vcpu *vcpu);
-void svm_vcpu_run_begin(struct axvm_vcpu *vcpu);
-void svm_vcpu_run_end(struct axvm_vcpu *vcpu);
-bool svm_interrupt_allowed(struct axvm_vcpu *vcpu);
-void svm_queue_exception(struct svm_vcpu *svm, u8 vector, bool has_err,
+int axvm_svm_vcpu_run(struct axvm_vcpu *vcpu);
+void axvm_svm_vcpu_run_begin(struct axvm_vcpu *vcpu);
+void axvm_svm_vcpu_run_end(struct axvm_vcpu *vcpu);
+bool axvm_svm_interrupt_allowed(struct axvm_vcpu *vcpu);
+void axvm_svm_queue_exception(struct axvm_svm_vcpu *svm, u8 vector, bool has_err,
 			 u32 err);
 
 /* exits.c */
-int svm_handle_exit(struct axvm_vcpu *vcpu, struct axvm_vexit *exit);
-void svm_complete_io_in(struct axvm_vcpu *vcpu, u32 value);
-void svm_complete_mmio_read(struct axvm_vcpu *vcpu, u64 value);
-void svm_set_hypercall_result(struct axvm_vcpu *vcpu, u64 value);
-void svm_skip_insn(struct svm_vcpu *svm, unsigned int len);
-int svm_string_io_unhandled(struct svm_vcpu *svm, struct axvm_vexit *exit);
+int axvm_svm_handle_exit(struct axvm_vcpu *vcpu, struct axvm_vexit *exit);
+void axvm_svm_complete_io_in(struct axvm_vcpu *vcpu, u32 value);
+void axvm_svm_complete_mmio_read(struct axvm_vcpu *vcpu, u64 value);
+void axvm_svm_set_hypercall_result(struct axvm_vcpu *vcpu, u64 value);
+void axvm_svm_skip_insn(struct axvm_svm_vcpu *svm, unsigned int len);
+int axvm_svm_string_io_unhandled(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit);
 
 /* string_io.c */
-int svm_exit_string_io(struct svm_vcpu *svm, struct axvm_vexit *exit,
+int axvm_svm_exit_string_io(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit,
 		       u32 info, unsigned int size);
-void svm_complete_ins(struct svm_vcpu *svm, u32 value);
+void axvm_svm_complete_ins(struct axvm_svm_vcpu *svm, u32 value);
 
 /* cpuid.c */
 struct axvm_svm_cpuid_ctx {
@@ -202,24 +202,24 @@ struct axvm_svm_cpuid_ctx {
 	bool host_pku;		/* the host runs with CR4.PKE */
 	void (*host)(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d);
 };
-void svm_emulate_cpuid(struct svm_vcpu *svm);
-u64 svm_guest_supported_xcr0(void);
+void axvm_svm_emulate_cpuid(struct axvm_svm_vcpu *svm);
+u64 axvm_svm_guest_supported_xcr0(void);
 
 /* msr.c */
-int svm_get_msr(struct svm_vcpu *svm, u32 msr, u64 *val);
-int svm_set_msr(struct svm_vcpu *svm, u32 msr, u64 val);
-int svm_msrpm_init(void *msrpm);
+int axvm_svm_get_msr(struct axvm_svm_vcpu *svm, u32 msr, u64 *val);
+int axvm_svm_set_msr(struct axvm_svm_vcpu *svm, u32 msr, u64 val);
+int axvm_svm_msrpm_init(void *msrpm);
 
 /* regs.c */
-int svm_get_regs(struct axvm_vcpu *vcpu, struct axvm_regs *regs);
-int svm_set_regs(struct axvm_vcpu *vcpu, const struct axvm_regs *regs);
-int svm_get_sregs(struct axvm_vcpu *vcpu, struct axvm_sregs *sregs);
-int svm_set_sregs(struct axvm_vcpu *vcpu, const struct axvm_sregs *sregs);
+int axvm_svm_get_regs(struct axvm_vcpu *vcpu, struct axvm_regs *regs);
+int axvm_svm_set_regs(struct axvm_vcpu *vcpu, const struct axvm_regs *regs);
+int axvm_svm_get_sregs(struct axvm_vcpu *vcpu, struct axvm_sregs *sregs);
+int axvm_svm_set_sregs(struct axvm_vcpu *vcpu, const struct axvm_sregs *sregs);
 
 /* entry.c */
-int svm_vcpu_reset(struct axvm_vcpu *vcpu, u64 entry, u32 mode);
+int axvm_svm_vcpu_reset(struct axvm_vcpu *vcpu, u64 entry, u32 mode);
 
-/* Pure policy functions, reached by tests/kunit/svm_test.c. */
+/* Pure policy functions, reached by tests/kunit/axvm_svm_test.c. */
 #if IS_ENABLED(CONFIG_KUNIT)
 void axvm_svm_cpuid(const struct axvm_svm_cpuid_ctx *ctx, u32 leaf, u32 sub,
 		    u32 r[4]);
@@ -230,7 +230,7 @@ int axvm_svm_xcr0_check(u64 val, u64 supported);
 #endif
 
 /* Log a line about the VM, rate limited: bad guest or caller input. */
-#define svm_vm_warn(vm, fmt, ...)					\
+#define axvm_svm_vm_warn(vm, fmt, ...)					\
 	pr_warn_ratelimited("axvm: vm %u (%s): " fmt, (vm)->id,	\
 			    (vm)->name, ##__VA_ARGS__)
 

@@ -43,44 +43,44 @@
 #define SVM_MSRPM_BYTES		(8 * 1024)
 
 /* Shared by every vCPU: they never change after load. */
-static struct page *svm_iopm;
-static struct page *svm_msrpm;
+static struct page *axvm_svm_iopm;
+static struct page *axvm_svm_msrpm;
 
 /* G_PAT's power-on value: WB, WT, UC-, UC, repeated. */
 #define SVM_DEFAULT_GPAT	0x0007040600070406ULL
 
-void svm_set_intercept(struct vmcb *vmcb, unsigned int bit)
+void axvm_svm_set_intercept(struct vmcb *vmcb, unsigned int bit)
 {
 	vmcb->control.intercepts[bit / 32] |= BIT(bit % 32);
 }
 
-void svm_clr_intercept(struct vmcb *vmcb, unsigned int bit)
+void axvm_svm_clr_intercept(struct vmcb *vmcb, unsigned int bit)
 {
 	vmcb->control.intercepts[bit / 32] &= ~BIT(bit % 32);
 }
 
-bool svm_is_intercept(const struct vmcb *vmcb, unsigned int bit)
+bool axvm_svm_is_intercept(const struct vmcb *vmcb, unsigned int bit)
 {
 	return vmcb->control.intercepts[bit / 32] & BIT(bit % 32);
 }
 
 /* DR0-3 reads and writes: on until the guest first touches one. */
-void svm_set_dr_intercepts(struct vmcb *vmcb, bool on)
+void axvm_svm_set_dr_intercepts(struct vmcb *vmcb, bool on)
 {
 	unsigned int i;
 
 	for (i = 0; i < 4; i++) {
 		if (on) {
-			svm_set_intercept(vmcb, INTERCEPT_DR0_READ + i);
-			svm_set_intercept(vmcb, INTERCEPT_DR0_WRITE + i);
+			axvm_svm_set_intercept(vmcb, INTERCEPT_DR0_READ + i);
+			axvm_svm_set_intercept(vmcb, INTERCEPT_DR0_WRITE + i);
 		} else {
-			svm_clr_intercept(vmcb, INTERCEPT_DR0_READ + i);
-			svm_clr_intercept(vmcb, INTERCEPT_DR0_WRITE + i);
+			axvm_svm_clr_intercept(vmcb, INTERCEPT_DR0_READ + i);
+			axvm_svm_clr_intercept(vmcb, INTERCEPT_DR0_WRITE + i);
 		}
 	}
 }
 
-static const u8 svm_intercepts[] = {
+static const u8 axvm_svm_intercepts[] = {
 	INTERCEPT_INTR, INTERCEPT_NMI, INTERCEPT_SMI, INTERCEPT_INIT,
 	INTERCEPT_CPUID, INTERCEPT_RDPMC, INTERCEPT_INVD, INTERCEPT_HLT,
 	INTERCEPT_INVLPGA, INTERCEPT_IOIO_PROT, INTERCEPT_MSR_PROT,
@@ -93,19 +93,19 @@ static const u8 svm_intercepts[] = {
 };
 
 /* The control area of a new vCPU; the guest state is entry.c's. */
-void svm_vmcb_init(struct svm_vcpu *svm)
+void axvm_svm_vmcb_init(struct axvm_svm_vcpu *svm)
 {
 	struct vmcb_control_area *c = &svm->vmcb->control;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(svm_intercepts); i++)
-		svm_set_intercept(svm->vmcb, svm_intercepts[i]);
-	svm_set_dr_intercepts(svm->vmcb, true);
+	for (i = 0; i < ARRAY_SIZE(axvm_svm_intercepts); i++)
+		axvm_svm_set_intercept(svm->vmcb, axvm_svm_intercepts[i]);
+	axvm_svm_set_dr_intercepts(svm->vmcb, true);
 	c->intercepts[INTERCEPT_EXCEPTION] = BIT(DB_VECTOR) | BIT(AC_VECTOR) |
 					     BIT(MC_VECTOR);
 
-	c->iopm_base_pa = __sme_set(page_to_phys(svm_iopm));
-	c->msrpm_base_pa = __sme_set(page_to_phys(svm_msrpm));
+	c->iopm_base_pa = __sme_set(page_to_phys(axvm_svm_iopm));
+	c->msrpm_base_pa = __sme_set(page_to_phys(axvm_svm_msrpm));
 	c->tsc_offset = 0;
 	/*
 	 * V_INTR_MASKING: the guest's RFLAGS.IF and CR8 mask only virtual
@@ -130,7 +130,7 @@ void svm_vmcb_init(struct svm_vcpu *svm)
  * generation each ASID belongs to one vCPU and never holds another's
  * translations. Interrupts off.
  */
-void svm_assign_asid(struct svm_vcpu *svm, struct svm_cpu *sd, int cpu)
+void axvm_svm_assign_asid(struct axvm_svm_vcpu *svm, struct axvm_svm_cpu *sd, int cpu)
 {
 	struct vmcb_control_area *c = &svm->vmcb->control;
 	u64 unmap_gen = READ_ONCE(svm->vcpu->vm->aspace.unmap_gen);
@@ -159,13 +159,13 @@ void svm_assign_asid(struct svm_vcpu *svm, struct svm_cpu *sd, int cpu)
 	c->asid = sd->next_asid++;
 	svm->asid_generation = sd->asid_generation;
 }
-AXVM_EXPORT_FOR_TESTS(svm_assign_asid);
+AXVM_EXPORT_FOR_TESTS(axvm_svm_assign_asid);
 
 /*
  * When SVM is (re)enabled on a CPU: whatever the TLB holds is stale, so
  * start a generation whose first allocation flushes everything.
  */
-void svm_cpu_asid_reset(struct svm_cpu *sd)
+void axvm_svm_cpu_asid_reset(struct axvm_svm_cpu *sd)
 {
 	u32 nasid = cpuid_ebx(SVM_CPUID_FUNC);
 
@@ -174,36 +174,36 @@ void svm_cpu_asid_reset(struct svm_cpu *sd)
 	sd->asid_generation++;
 }
 
-int svm_vmcb_global_init(void)
+int axvm_svm_vmcb_global_init(void)
 {
 	int ret;
 
-	svm_iopm = alloc_pages(GFP_KERNEL, SVM_IOPM_ORDER);
-	svm_msrpm = alloc_pages(GFP_KERNEL, SVM_MSRPM_ORDER);
-	if (!svm_iopm || !svm_msrpm) {
+	axvm_svm_iopm = alloc_pages(GFP_KERNEL, SVM_IOPM_ORDER);
+	axvm_svm_msrpm = alloc_pages(GFP_KERNEL, SVM_MSRPM_ORDER);
+	if (!axvm_svm_iopm || !axvm_svm_msrpm) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
 	/* Every port exits: the VM's devices decide (IOPM bits set). */
-	memset(page_address(svm_iopm), 0xff, PAGE_SIZE << SVM_IOPM_ORDER);
-	ret = svm_msrpm_init(page_address(svm_msrpm));
+	memset(page_address(axvm_svm_iopm), 0xff, PAGE_SIZE << SVM_IOPM_ORDER);
+	ret = axvm_svm_msrpm_init(page_address(axvm_svm_msrpm));
 	if (ret)
 		goto err_free;
 	return 0;
 
 err_free:
-	svm_vmcb_global_exit();
+	axvm_svm_vmcb_global_exit();
 	return ret;
 }
 
-void svm_vmcb_global_exit(void)
+void axvm_svm_vmcb_global_exit(void)
 {
-	if (svm_iopm)
-		__free_pages(svm_iopm, SVM_IOPM_ORDER);
-	if (svm_msrpm)
-		__free_pages(svm_msrpm, SVM_MSRPM_ORDER);
-	svm_iopm = NULL;
-	svm_msrpm = NULL;
+	if (axvm_svm_iopm)
+		__free_pages(axvm_svm_iopm, SVM_IOPM_ORDER);
+	if (axvm_svm_msrpm)
+		__free_pages(axvm_svm_msrpm, SVM_MSRPM_ORDER);
+	axvm_svm_iopm = NULL;
+	axvm_svm_msrpm = NULL;
 }
 
 static_assert(SVM_IOPM_BYTES <= (PAGE_SIZE << SVM_IOPM_ORDER));
