@@ -14,14 +14,16 @@ const struct axvm_arch_ops *axvm_arch;
 /* Does @ops carry every op the core calls unconditionally? */
 int axvm_arch_check(const struct axvm_arch_ops *ops)
 {
-	if (!ops || !ops->name || !ops->vcpu_create || !ops->vcpu_free ||
-	    !ops->vcpu_reset || !ops->vcpu_load || !ops->vcpu_put ||
-	    !ops->vcpu_run || !ops->handle_exit || !ops->complete_io_in ||
-	    !ops->complete_mmio_read || !ops->set_hypercall_result ||
-	    !ops->get_regs || !ops->set_regs || !ops->get_sregs ||
-	    !ops->set_sregs || !ops->interrupt_allowed || !ops->pte_ops)
+	bool missing = !ops || !ops->name;
+
+	if (missing)
 		return -EINVAL;
-	return 0;
+#define AXVM_ARCH_OP(ret, name, args) AXVM_OP_MISSING(ops, name)
+#define AXVM_ARCH_OP_OPTIONAL(ret, name, args)
+#include "arch_ops.h"
+#undef AXVM_ARCH_OP_OPTIONAL
+#undef AXVM_ARCH_OP
+	return missing || !ops->pte_ops ? -EINVAL : 0;
 }
 AXVM_EXPORT_FOR_TESTS(axvm_arch_check);
 

@@ -17,6 +17,8 @@
 #include <linux/capability.h>
 #include <linux/security.h>
 #include <linux/ktime.h>
+#include <linux/hrtimer.h>
+#include <linux/slab.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
 #include "axvm.h"
@@ -148,6 +150,66 @@ static u64 hal_current_time_nanos(const struct axvm_hal_ops *hal)
 	return ktime_get_ns();
 }
 
+/*
+ * Device timers on hrtimers: absolute CLOCK_MONOTONIC deadlines (the
+ * clock of ktime_get_ns), expiring in hard interrupt context as KVM's
+ * LAPIC timer does, so a guest's timer interrupt is not delayed behind
+ * softirq work.
+ */
+struct hal_timer {
+	struct hrtimer hr;
+	struct axvm_timer *t;
+};
+
+static enum hrtimer_restart hal_timer_fire(struct hrtimer *hr)
+{
+	struct hal_timer *ht = container_of(hr, struct hal_timer, hr);
+
+	ht->t->fn(ht->t);
+	return HRTIMER_NORESTART;
+}
+
+static int hal_timer_init(const struct axvm_hal_ops *hal, struct axvm_timer *t)
+{
+	struct hal_timer *ht = kzalloc(sizeof(*ht), GFP_KERNEL_ACCOUNT);
+
+	if (!ht)
+		return -ENOMEM;
+	hrtimer_init(&ht->hr, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
+	ht->hr.function = hal_timer_fire;
+	ht->t = t;
+	t->host = ht;
+	return 0;
+}
+
+static void hal_timer_arm(const struct axvm_hal_ops *hal, struct axvm_timer *t,
+			  u64 deadline_ns)
+{
+	struct hal_timer *ht = t->host;
+
+	hrtimer_start(&ht->hr, ns_to_ktime(deadline_ns), HRTIMER_MODE_ABS_HARD);
+}
+
+static void hal_timer_cancel(const struct axvm_hal_ops *hal,
+			     struct axvm_timer *t)
+{
+	struct hal_timer *ht = t->host;
+
+	hrtimer_cancel(&ht->hr);
+}
+
+static void hal_timer_destroy(const struct axvm_hal_ops *hal,
+			      struct axvm_timer *t)
+{
+	struct hal_timer *ht = t->host;
+
+	if (!ht)
+		return;
+	hrtimer_cancel(&ht->hr);
+	kfree(ht);
+	t->host = NULL;
+}
+
 static unsigned long hal_current_vm_id(const struct axvm_hal_ops *hal)
 {
 	struct axvm_vcpu *vcpu = this_cpu_read(axvm_current_vcpu);
@@ -235,6 +297,10 @@ const struct axvm_hal_ops axvm_hal_linux = {
 	.dealloc_memory_region_at	= hal_dealloc_memory_region_at,
 	.virt_to_phys			= hal_virt_to_phys,
 	.current_time_nanos		= hal_current_time_nanos,
+	.timer_init			= hal_timer_init,
+	.timer_arm			= hal_timer_arm,
+	.timer_cancel			= hal_timer_cancel,
+	.timer_destroy			= hal_timer_destroy,
 	.current_vm_id			= hal_current_vm_id,
 	.current_vcpu_id		= hal_current_vcpu_id,
 	.current_pcpu_id		= hal_current_pcpu_id,
@@ -245,19 +311,3 @@ const struct axvm_hal_ops axvm_hal_linux = {
 	.kick_cpu			= hal_kick_cpu,
 };
 AXVM_EXPORT_FOR_TESTS(axvm_hal_linux);
-
-/* Every method must be there: checked once when a VM gets its HAL. */
-int axvm_hal_check(const struct axvm_hal_ops *hal)
-{
-	if (!hal || !hal->alloc_frame || !hal->alloc_frames ||
-	    !hal->dealloc_frame || !hal->dealloc_frames ||
-	    !hal->phys_to_virt || !hal->alloc_memory_region_at ||
-	    !hal->dealloc_memory_region_at || !hal->virt_to_phys ||
-	    !hal->current_time_nanos || !hal->current_vm_id ||
-	    !hal->current_vcpu_id || !hal->current_pcpu_id ||
-	    !hal->vcpu_resides_on || !hal->inject_irq_to_vcpu ||
-	    !hal->vcpu_loaded || !hal->vcpu_put || !hal->kick_cpu)
-		return -EINVAL;
-	return 0;
-}
-AXVM_EXPORT_FOR_TESTS(axvm_hal_check);

@@ -17,6 +17,8 @@
 #include <linux/capability.h>
 #include <uapi/linux/axvm.h>
 #include "main.h"
+#include "hal_linux.h"
+#include "svm/axvm_svm.h"
 #include "vm.h"
 #include "fd.h"
 #include "console.h"

@@ -327,6 +327,122 @@ static u64 fake_time(const struct axvm_hal_ops *hal)
 	return FAKE_READ(axvm_to_fake_hal(hal), AXVM_FAKE_TIME, time_ns);
 }
 
+/* ---- timers: armed on the fake clock, fired by advance_time ------------- */
+
+struct axvm_fake_timer {
+	struct list_head node;
+	struct axvm_timer *t;
+	u64 deadline;
+	bool armed;
+};
+
+static int fake_timer_init(const struct axvm_hal_ops *hal, struct axvm_timer *t)
+{
+	struct axvm_fake_hal *fh = axvm_to_fake_hal(hal);
+	struct axvm_fake_timer *ft;
+	unsigned long flags;
+
+	if (fake_alloc_should_fail(fh, AXVM_FAKE_TIMER_INIT))
+		return -ENOMEM;
+	ft = kzalloc(sizeof(*ft), GFP_KERNEL);
+	if (!ft)
+		return -ENOMEM;
+	ft->t = t;
+	t->host = ft;
+	spin_lock_irqsave(&fh->lock, flags);
+	list_add_tail(&ft->node, &fh->timers);
+	spin_unlock_irqrestore(&fh->lock, flags);
+	return 0;
+}
+
+static void fake_timer_arm(const struct axvm_hal_ops *hal, struct axvm_timer *t,
+			   u64 deadline_ns)
+{
+	struct axvm_fake_hal *fh = axvm_to_fake_hal(hal);
+	struct axvm_fake_timer *ft = t->host;
+	unsigned long flags;
+
+	spin_lock_irqsave(&fh->lock, flags);
+	fh->calls[AXVM_FAKE_TIMER_ARM]++;
+	ft->deadline = deadline_ns;
+	ft->armed = true;
+	spin_unlock_irqrestore(&fh->lock, flags);
+}
+
+static void fake_timer_cancel(const struct axvm_hal_ops *hal,
+			      struct axvm_timer *t)
+{
+	struct axvm_fake_hal *fh = axvm_to_fake_hal(hal);
+	struct axvm_fake_timer *ft = t->host;
+	unsigned long flags;
+
+	spin_lock_irqsave(&fh->lock, flags);
+	fh->calls[AXVM_FAKE_TIMER_CANCEL]++;
+	ft->armed = false;
+	spin_unlock_irqrestore(&fh->lock, flags);
+}
+
+static void fake_timer_destroy(const struct axvm_hal_ops *hal,
+			       struct axvm_timer *t)
+{
+	struct axvm_fake_hal *fh = axvm_to_fake_hal(hal);
+	struct axvm_fake_timer *ft = t->host;
+	unsigned long flags;
+
+	fake_count(fh, AXVM_FAKE_TIMER_DESTROY);
+	if (!ft)
+		return;
+	spin_lock_irqsave(&fh->lock, flags);
+	list_del(&ft->node);
+	spin_unlock_irqrestore(&fh->lock, flags);
+	kfree(ft);
+	t->host = NULL;
+}
+
+/* The armed timer due first at or before @until, disarmed; or NULL. */
+static struct axvm_timer *fake_timer_next(struct axvm_fake_hal *fh, u64 until)
+{
+	struct axvm_fake_timer *ft, *first = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&fh->lock, flags);
+	list_for_each_entry(ft, &fh->timers, node)
+		if (ft->armed && ft->deadline <= until &&
+		    (!first || ft->deadline < first->deadline))
+			first = ft;
+	if (first) {
+		first->armed = false;
+		if (first->deadline > fh->time_ns)
+			fh->time_ns = first->deadline;
+	}
+	spin_unlock_irqrestore(&fh->lock, flags);
+	return first ? first->t : NULL;
+}
+
+unsigned int axvm_fake_hal_timers_armed(struct axvm_fake_hal *fh)
+{
+	struct axvm_fake_timer *ft;
+	unsigned long flags;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&fh->lock, flags);
+	list_for_each_entry(ft, &fh->timers, node)
+		n += ft->armed;
+	spin_unlock_irqrestore(&fh->lock, flags);
+	return n;
+}
+
+unsigned int axvm_fake_hal_timers_live(struct axvm_fake_hal *fh)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&fh->lock, flags);
+	n = list_count_nodes(&fh->timers);
+	spin_unlock_irqrestore(&fh->lock, flags);
+	return n;
+}
+
 static unsigned long fake_current_vm_id(const struct axvm_hal_ops *hal)
 {
 	return FAKE_READ(axvm_to_fake_hal(hal), AXVM_FAKE_CURRENT_VM_ID,
@@ -444,6 +560,10 @@ static const struct axvm_hal_ops axvm_fake_hal_ops = {
 	.vcpu_loaded		= fake_vcpu_loaded,
 	.vcpu_put		= fake_vcpu_put,
 	.kick_cpu		= fake_kick_cpu,
+	.timer_init		= fake_timer_init,
+	.timer_arm		= fake_timer_arm,
+	.timer_cancel		= fake_timer_cancel,
+	.timer_destroy		= fake_timer_destroy,
 };
 
 static void fake_free_list(struct list_head *list)
@@ -471,6 +591,17 @@ static void fake_hal_free(struct kunit_resource *res)
 	if (fh->bad_calls)
 		KUNIT_FAIL(fh->test, "fake HAL: %lu bad calls (see dmesg)",
 			   fh->bad_calls);
+	if (fh->leak_check && !list_empty(&fh->timers))
+		KUNIT_FAIL(fh->test, "fake HAL: %zu timers never destroyed",
+			   list_count_nodes(&fh->timers));
+	while (!list_empty(&fh->timers)) {
+		struct axvm_fake_timer *ft = list_first_entry(&fh->timers,
+			struct axvm_fake_timer, node);
+
+		/* ft->t may be gone already: KUnit frees in reverse order. */
+		list_del(&ft->node);
+		kfree(ft);
+	}
 
 	xa_for_each(&fh->frames, pfn, rec) {
 		unsigned int i;
@@ -516,6 +647,7 @@ struct axvm_fake_hal *axvm_fake_hal_new(struct kunit *test)
 	fh->ram_size = AXVM_FAKE_RAM_SIZE;
 	INIT_LIST_HEAD(&fh->claims);
 	INIT_LIST_HEAD(&fh->busy);
+	INIT_LIST_HEAD(&fh->timers);
 	fh->cur_vm_id = AXVM_HAL_ID_NONE;
 	fh->cur_vcpu_id = AXVM_HAL_ID_NONE;
 	fh->resides_on = -ENOENT;
@@ -653,11 +785,17 @@ void axvm_fake_hal_set_time(struct axvm_fake_hal *fh, u64 ns)
 
 void axvm_fake_hal_advance_time(struct axvm_fake_hal *fh, u64 ns)
 {
+	struct axvm_timer *t;
 	unsigned long flags;
+	u64 until;
 
 	spin_lock_irqsave(&fh->lock, flags);
-	fh->time_ns += ns;
+	until = fh->time_ns + ns;
 	spin_unlock_irqrestore(&fh->lock, flags);
+	/* A callback may re-arm its timer, even within the same advance. */
+	while ((t = fake_timer_next(fh, until)))
+		t->fn(t);
+	FAKE_SET(fh, time_ns, until);
 }
 
 void axvm_fake_hal_set_current(struct axvm_fake_hal *fh, unsigned long vm_id,

@@ -49,6 +49,10 @@ enum axvm_fake_hal_call {
 	AXVM_FAKE_VCPU_LOADED,
 	AXVM_FAKE_VCPU_PUT,
 	AXVM_FAKE_KICK_CPU,
+	AXVM_FAKE_TIMER_INIT,
+	AXVM_FAKE_TIMER_ARM,
+	AXVM_FAKE_TIMER_CANCEL,
+	AXVM_FAKE_TIMER_DESTROY,
 	AXVM_FAKE_NR_CALLS
 };
 
@@ -90,6 +94,7 @@ struct axvm_fake_hal {
 	int region_error;		/* forced result of claims, 0 = none */
 
 	u64 time_ns;
+	struct list_head timers;	/* struct axvm_fake_timer */
 	unsigned long cur_vm_id, cur_vcpu_id, cur_pcpu_id;
 	int resides_on;			/* vcpu_resides_on's answer */
 	int inject_result;		/* inject_irq_to_vcpu's answer */
@@ -150,9 +155,17 @@ void axvm_fake_hal_set_region_error(struct axvm_fake_hal *fh, int err);
 /* Is exactly [base, base + size) claimed now? */
 bool axvm_fake_hal_claimed(struct axvm_fake_hal *fh, u64 base, u64 size);
 
-/* Fake time (current_time_nanos). Starts at 0. */
+/*
+ * Fake time (current_time_nanos). Starts at 0. Advancing it fires the
+ * armed timers whose deadline it passes, in deadline order, each with
+ * the clock set to its deadline, in the caller's context: a test drives
+ * timer devices deterministically. Setting it fires nothing.
+ */
 void axvm_fake_hal_set_time(struct axvm_fake_hal *fh, u64 ns);
 void axvm_fake_hal_advance_time(struct axvm_fake_hal *fh, u64 ns);
+/* Timers armed now; timer_init'ed and not yet destroyed (a leak at the end). */
+unsigned int axvm_fake_hal_timers_armed(struct axvm_fake_hal *fh);
+unsigned int axvm_fake_hal_timers_live(struct axvm_fake_hal *fh);
 
 /*
  * What current_vm_id/vcpu_id/pcpu_id return (default: AXVM_HAL_ID_NONE,

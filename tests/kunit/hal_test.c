@@ -22,7 +22,9 @@
 #include <linux/ktime.h>
 #include "axvm.h"
 #include "vm.h"
+#include "hal_linux.h"
 #include "fake_arch.h"
+#include "fake_hal.h"
 #include "suites.h"
 
 static const struct axvm_hal_ops *const hal = &axvm_hal_linux;
@@ -493,9 +495,125 @@ static void hal_is_complete(struct kunit *test)
 	*partial = axvm_hal_linux;
 	partial->inject_irq_to_vcpu = NULL;
 	KUNIT_EXPECT_EQ(test, axvm_hal_check(partial), -EINVAL);
+	/* The check is generated from the list: the last method counts too. */
+	*partial = axvm_hal_linux;
+	partial->kick_cpu = NULL;
+	KUNIT_EXPECT_EQ(test, axvm_hal_check(partial), -EINVAL);
+	KUNIT_EXPECT_EQ(test, axvm_hal_check(NULL), -EINVAL);
+}
+
+/* ---- device timers ------------------------------------------------------ */
+
+struct timer_probe {
+	struct axvm_timer t;
+	const struct axvm_hal_ops *hal;
+	atomic_t fired;
+	int rearm;		/* re-arm from the callback this many times */
+	u64 deadline, fired_at;
+};
+
+static void timer_probe_fn(struct axvm_timer *t)
+{
+	struct timer_probe *p = container_of(t, struct timer_probe, t);
+
+	WRITE_ONCE(p->fired_at, p->hal->current_time_nanos(p->hal));
+	atomic_inc(&p->fired);
+	if (p->rearm-- > 0) {
+		p->deadline = p->fired_at + 100 * NSEC_PER_USEC;
+		p->hal->timer_arm(p->hal, t, p->deadline);
+	}
+}
+
+static struct timer_probe *timer_probe_new(struct kunit *test,
+					   const struct axvm_hal_ops *h)
+{
+	struct timer_probe *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p->hal = h;
+	p->t.fn = timer_probe_fn;
+	KUNIT_ASSERT_EQ(test, h->timer_init(h, &p->t), 0);
+	return p;
+}
+
+/* An hrtimer at an absolute deadline on current_time_nanos's clock. */
+static void hal_timer_fires_once_after_deadline(struct kunit *test)
+{
+	struct timer_probe *p = timer_probe_new(test, hal);
+
+	p->deadline = hal->current_time_nanos(hal) + NSEC_PER_MSEC;
+	hal->timer_arm(hal, &p->t, p->deadline);
+	KUNIT_EXPECT_TRUE(test, axvm_fake_wait_for(atomic_read(&p->fired), 5000));
+	KUNIT_EXPECT_GE(test, READ_ONCE(p->fired_at), p->deadline);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p->fired), 1);
+	hal->timer_destroy(hal, &p->t);
+	KUNIT_EXPECT_NULL(test, p->t.host);
+}
+
+static void hal_timer_cancel_and_rearm(struct kunit *test)
+{
+	struct timer_probe *p = timer_probe_new(test, hal);
+	u64 now = hal->current_time_nanos(hal);
+
+	/* Cancelled: it never fires. */
+	hal->timer_arm(hal, &p->t, now + 30 * NSEC_PER_MSEC);
+	hal->timer_cancel(hal, &p->t);
+	msleep(60);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p->fired), 0);
+	/* A later arm replaces an earlier deadline; the past fires at once. */
+	hal->timer_arm(hal, &p->t, now + 10 * NSEC_PER_SEC);
+	hal->timer_arm(hal, &p->t, now);
+	KUNIT_EXPECT_TRUE(test, axvm_fake_wait_for(atomic_read(&p->fired), 5000));
+	/* The callback may re-arm its own timer. */
+	p->rearm = 3;
+	hal->timer_arm(hal, &p->t, hal->current_time_nanos(hal));
+	KUNIT_EXPECT_TRUE(test, axvm_fake_wait_for(atomic_read(&p->fired) == 5,
+						   5000));
+	hal->timer_destroy(hal, &p->t);
+	/* Destroy is safe twice, and without init. */
+	hal->timer_destroy(hal, &p->t);
+}
+
+/* The fake's timers fire when the test moves its clock, in order. */
+static void fake_timers_follow_the_test_clock(struct kunit *test)
+{
+	struct axvm_fake_hal *fh = axvm_fake_hal_new(test);
+	struct timer_probe *a = timer_probe_new(test, &fh->ops);
+	struct timer_probe *b = timer_probe_new(test, &fh->ops);
+
+	axvm_fake_hal_set_time(fh, 1000);
+	fh->ops.timer_arm(&fh->ops, &a->t, 5000);
+	fh->ops.timer_arm(&fh->ops, &b->t, 3000);
+	KUNIT_EXPECT_EQ(test, axvm_fake_hal_timers_armed(fh), 2U);
+	axvm_fake_hal_advance_time(fh, 1999);		/* to 2999 */
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->fired) + atomic_read(&b->fired), 0);
+	axvm_fake_hal_advance_time(fh, 10000);		/* to 12999 */
+	KUNIT_EXPECT_EQ(test, atomic_read(&b->fired), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->fired), 1);
+	/* Each fired with the clock at its own deadline. */
+	KUNIT_EXPECT_EQ(test, b->fired_at, 3000ULL);
+	KUNIT_EXPECT_EQ(test, a->fired_at, 5000ULL);
+	KUNIT_EXPECT_EQ(test, fh->ops.current_time_nanos(&fh->ops), 12999ULL);
+
+	/* Re-armed from its callback within one advance: 100 us apart. */
+	a->rearm = 2;
+	fh->ops.timer_arm(&fh->ops, &a->t, 20000);
+	axvm_fake_hal_advance_time(fh, 1000 * NSEC_PER_USEC);
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->fired), 4);
+	KUNIT_EXPECT_EQ(test, a->fired_at, 20000ULL + 200 * NSEC_PER_USEC);
+	fh->ops.timer_cancel(&fh->ops, &b->t);
+	KUNIT_EXPECT_EQ(test, axvm_fake_hal_timers_armed(fh), 0U);
+	KUNIT_EXPECT_EQ(test, axvm_fake_hal_timers_live(fh), 2U);
+	fh->ops.timer_destroy(&fh->ops, &a->t);
+	fh->ops.timer_destroy(&fh->ops, &b->t);
+	KUNIT_EXPECT_EQ(test, axvm_fake_hal_timers_live(fh), 0U);
 }
 
 static struct kunit_case hal_cases[] = {
+	KUNIT_CASE(hal_timer_fires_once_after_deadline),
+	KUNIT_CASE(hal_timer_cancel_and_rearm),
+	KUNIT_CASE(fake_timers_follow_the_test_clock),
 	KUNIT_CASE(hal_is_complete),
 	KUNIT_CASE(hal_alloc_frame_zeroed),
 	KUNIT_CASE_PARAM(hal_alloc_frames_aligned_and_zeroed,

@@ -293,6 +293,17 @@ static void vm_fake_arch_is_complete(struct kunit *test)
 	partial->handle_exit = NULL;
 	KUNIT_EXPECT_EQ(test, axvm_arch_check(partial), -EINVAL);
 	KUNIT_EXPECT_EQ(test, axvm_arch_check(NULL), -EINVAL);
+	/* Generated from arch_ops.h: the last required op counts too... */
+	*partial = axvm_fake_arch_ops;
+	partial->interrupt_allowed = NULL;
+	KUNIT_EXPECT_EQ(test, axvm_arch_check(partial), -EINVAL);
+	/* ...and the optional ones may be missing. */
+	*partial = axvm_fake_arch_ops;
+	partial->probe = NULL;
+	partial->exit = NULL;
+	partial->vm_init = NULL;
+	partial->vm_destroy = NULL;
+	KUNIT_EXPECT_EQ(test, axvm_arch_check(partial), 0);
 }
 
 /* ---- lifecycle ----------------------------------------------------------- */
