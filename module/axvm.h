@@ -3,9 +3,11 @@
  * The core objects: struct axvm (axvm's AxVM) and struct axvm_vcpu
  * (axvcpu's AxVCpu), their states and the kick protocol.
  *
- * Lock order (outermost first):
- *   axvm_registry.lock (mutex)   the id xarray and name uniqueness
+ * Lock order (outermost first), as the code takes them:
  *   vm->lock (mutex)             lifecycle state, configuration, vCPU array
+ *   axvm_registry_lock (mutex)   ids, names, the memory accounting
+ *                                (registry.c); under vm->lock only to
+ *                                charge memory, never around vm->lock
  *   vcpu->mutex (mutex)          one RUN / register ioctl at a time;
  *                                never more than one held at once
  *   vm->aspace.lock (mutex)      regions, population

@@ -191,8 +191,8 @@ struct axvm_device_inst *axvm_devset_find(struct axvm_devset *set, u32 space,
 }
 AXVM_EXPORT_FOR_TESTS(axvm_devset_find);
 
-struct axvm_device_inst *axvm_devset_find_type(struct axvm_devset *set,
-					       u32 type)
+int axvm_devset_console_input(struct axvm_devset *set, const u8 *buf,
+			      size_t len)
 {
 	struct axvm_device_inst *dev;
 	struct rb_node *n;
@@ -201,13 +201,13 @@ struct axvm_device_inst *axvm_devset_find_type(struct axvm_devset *set,
 	for (s = 0; s < ARRAY_SIZE(set->spaces); s++) {
 		for (n = rb_first(&set->spaces[s]); n; n = rb_next(n)) {
 			dev = rb_entry(n, struct axvm_device_inst, node);
-			if (dev->type->type == type)
-				return dev;
+			if (dev->type->input)
+				return dev->type->input(dev, buf, len);
 		}
 	}
-	return NULL;
+	return -ENXIO;
 }
-AXVM_EXPORT_FOR_TESTS(axvm_devset_find_type);
+AXVM_EXPORT_FOR_TESTS(axvm_devset_console_input);
 
 static inline u64 axvm_width_mask(u8 width)
 {

@@ -55,6 +55,12 @@ struct axvm_device_type {
 	u64 (*read)(struct axvm_device_inst *dev, u64 offset, u8 width);
 	void (*write)(struct axvm_device_inst *dev, u64 offset, u8 width,
 		      u64 value);
+	/*
+	 * Optional: bytes typed on the VM's console (the console fd,
+	 * `axvmctl console`). Returns how many it took (0 when full),
+	 * never sleeps; any context but NMI.
+	 */
+	int (*input)(struct axvm_device_inst *dev, const u8 *buf, size_t len);
 };
 
 extern const struct axvm_device_type axvm_uart16550_type;
@@ -118,9 +124,12 @@ int axvm_devset_add(struct axvm_devset *set, const struct axvm_device *req);
  */
 struct axvm_device_inst *axvm_devset_find(struct axvm_devset *set, u32 space,
 					  u64 addr, u8 width);
-/* The first device of @type (by space, then address), or NULL. */
-struct axvm_device_inst *axvm_devset_find_type(struct axvm_devset *set,
-					       u32 type);
+/*
+ * Console input for the first device (by space, then address) whose
+ * type takes input: how many bytes it took, or -ENXIO when none does.
+ */
+int axvm_devset_console_input(struct axvm_devset *set, const u8 *buf,
+			      size_t len);
 /*
  * Dispatch: false when no device claims the whole access; a read then
  * sets *@value to all ones of @width (what the caller gives the guest,
@@ -136,11 +145,5 @@ void axvm_devset_reset(struct axvm_devset *set);
 /* For device types: raise dev->irq through the host, if it has one. */
 void axvm_device_raise_irq(struct axvm_device_inst *dev);
 
-/*
- * The UART's receive side: bytes written to the console fd. Returns how
- * many bytes the RX FIFO took (0 when full or in loopback), -EINVAL when
- * @dev is not a UART. Context: any but NMI; takes the UART's spinlock.
- */
-int axvm_uart_receive(struct axvm_device_inst *dev, const u8 *buf, size_t len);
 
 #endif /* AXVM_DEVICE_H */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * VM and vCPU objects: creation, the registry, lifecycles and the run
- * loop. The ioctl layer (module/main.c, vm_ioctl.c, vcpu_ioctl.c) calls
- * these after copying arguments in; KUnit calls them directly on a fake
- * HAL and a fake arch.
+ * VM and vCPU objects: creation (vm.c), the registry (registry.c),
+ * configuration (vm_config.c), the lifecycle (lifecycle.c), managed
+ * threads (managed.c) and the run loop (vcpu.c). The ioctl layer
+ * (main.c, vm_fd.c, vcpu_fd.c) calls these after copying arguments in;
+ * KUnit calls them directly on a fake HAL and a fake arch.
  */
 #ifndef AXVM_VM_H
 #define AXVM_VM_H

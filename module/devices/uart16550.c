@@ -5,7 +5,7 @@
  * Transmission is instant: THR is always empty (LSR.THRE|TEMT) and each
  * byte written goes straight to the VM's console (or, in loopback, to
  * our own RX FIFO). Reception comes from the console fd through
- * axvm_uart_receive() into a 16-byte RX FIFO (one byte with the FIFOs
+ * the type's input op into a 16-byte RX FIFO (one byte with the FIFOs
  * off); what does not fit is refused, so the writer sees back-pressure
  * instead of losing bytes. Baud rate, word length and parity are stored
  * and otherwise ignored. With no character timer, data below the FIFO
@@ -293,16 +293,14 @@ static void uart_write(struct axvm_device_inst *dev, u64 offset, u8 width,
 		axvm_device_raise_irq(dev);
 }
 
-int axvm_uart_receive(struct axvm_device_inst *dev, const u8 *buf, size_t len)
+/* Console input: into the RX FIFO (none in loopback), as many as fit. */
+static int uart_input(struct axvm_device_inst *dev, const u8 *buf, size_t len)
 {
-	struct axvm_uart *u;
+	struct axvm_uart *u = to_uart(dev);
 	unsigned long flags;
 	size_t n = 0;
 	bool rose;
 
-	if (!dev || dev->type != &axvm_uart16550_type)
-		return -EINVAL;
-	u = to_uart(dev);
 	spin_lock_irqsave(&u->lock, flags);
 	/* In loopback the serial input is disconnected from the line. */
 	if (!(u->mcr & UART_MCR_LOOP))
@@ -314,7 +312,6 @@ int axvm_uart_receive(struct axvm_device_inst *dev, const u8 *buf, size_t len)
 		axvm_device_raise_irq(dev);
 	return n;
 }
-AXVM_EXPORT_FOR_TESTS(axvm_uart_receive);
 
 /* Power-on values; u->lock is left alone. */
 static void uart_init_regs(struct axvm_uart *u)
@@ -374,5 +371,6 @@ const struct axvm_device_type axvm_uart16550_type = {
 	.reset		= uart_reset,
 	.read		= uart_read,
 	.write		= uart_write,
+	.input		= uart_input,
 };
 AXVM_EXPORT_FOR_TESTS(axvm_uart16550_type);

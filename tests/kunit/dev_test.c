@@ -468,23 +468,33 @@ static void dev_miss(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, axvm_devset_read(&r->set, 7, 0x80, 1, &val));
 }
 
-static void dev_find_type(struct kunit *test)
+/* Console input goes to the first device whose type takes it. */
+static void dev_console_input_first_taker(struct kunit *test)
 {
 	struct dev_rec *r = test->priv;
-	struct axvm_device_inst *dev;
+	u64 val = 0;
 
-	KUNIT_EXPECT_NULL(test, axvm_devset_find_type(&r->set,
-						      AXVM_DEV_UART16550));
+	KUNIT_EXPECT_EQ(test, axvm_devset_console_input(&r->set,
+							(const u8 *)"x", 1),
+			-ENXIO);
 	KUNIT_ASSERT_EQ(test, dev_add(test, AXVM_DEV_DEBUG_EXIT,
 				      AXVM_SPACE_PIO, 0xf4, 1), 0);
+	KUNIT_EXPECT_EQ(test, axvm_devset_console_input(&r->set,
+							(const u8 *)"x", 1),
+			-ENXIO);
 	KUNIT_ASSERT_EQ(test, dev_add(test, AXVM_DEV_UART16550,
 				      AXVM_SPACE_MMIO, 0x1000, 8), 0);
 	KUNIT_ASSERT_EQ(test, dev_add(test, AXVM_DEV_UART16550, AXVM_SPACE_PIO,
 				      0x3f8, 8), 0);
-	dev = axvm_devset_find_type(&r->set, AXVM_DEV_UART16550);
-	KUNIT_ASSERT_NOT_NULL(test, dev);
-	KUNIT_EXPECT_EQ(test, dev->space, (u32)AXVM_SPACE_PIO);
-	KUNIT_EXPECT_EQ(test, dev->base, 0x3f8ULL);
+	KUNIT_EXPECT_EQ(test, axvm_devset_console_input(&r->set,
+							(const u8 *)"x", 1), 1);
+	/* Port space first: COM1 at 0x3f8 has it, the MMIO UART not. */
+	KUNIT_EXPECT_TRUE(test, axvm_devset_read(&r->set, AXVM_SPACE_PIO,
+						 0x3f8, 1, &val));
+	KUNIT_EXPECT_EQ(test, val, (u64)'x');
+	KUNIT_EXPECT_TRUE(test, axvm_devset_read(&r->set, AXVM_SPACE_MMIO,
+						 0x1005, 1, &val));
+	KUNIT_EXPECT_EQ(test, val & 1, 0ULL);	/* LSR.DR clear */
 }
 
 /* ---- limit, reset, destroy -------------------------------------------------- */
@@ -656,7 +666,7 @@ static struct kunit_case dev_cases[] = {
 	KUNIT_CASE(dev_access_bad_width),
 	KUNIT_CASE(dev_access_top_of_space),
 	KUNIT_CASE(dev_miss),
-	KUNIT_CASE(dev_find_type),
+	KUNIT_CASE(dev_console_input_first_taker),
 	KUNIT_CASE(dev_limit),
 	KUNIT_CASE(dev_reset),
 	KUNIT_CASE(dev_destroy),

@@ -107,7 +107,7 @@ static int urx(struct kunit *test, const char *s)
 {
 	struct uart_rec *r = test->priv;
 
-	return axvm_uart_receive(r->uart, (const u8 *)s, strlen(s));
+	return r->uart->type->input(r->uart, (const u8 *)s, strlen(s));
 }
 
 /* ---- power-on values ----------------------------------------------------- */
@@ -433,7 +433,7 @@ static void uart_iir_priority(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, uin(test, UART_IIR), 0xc0 | UART_IIR_NO_INT);
 }
 
-static void uart_receive_not_a_uart(struct kunit *test)
+static void uart_only_the_uart_takes_input(struct kunit *test)
 {
 	struct uart_rec *r = test->priv;
 	struct axvm_device req = {
@@ -448,10 +448,9 @@ static void uart_receive_not_a_uart(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, axvm_devset_add(&r->set, &req), 0);
 	dev = axvm_devset_find(&r->set, AXVM_SPACE_PIO, 0xf4, 1);
 	KUNIT_ASSERT_NOT_NULL(test, dev);
-	KUNIT_EXPECT_EQ(test, axvm_uart_receive(dev, (const u8 *)"a", 1),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, axvm_uart_receive(NULL, (const u8 *)"a", 1),
-			-EINVAL);
+	/* Only the UART takes console input (dev_test: who gets it). */
+	KUNIT_EXPECT_NULL(test, dev->type->input);
+	KUNIT_EXPECT_NOT_NULL(test, r->uart->type->input);
 }
 
 static void uart_no_irq_line(struct kunit *test)
@@ -472,7 +471,7 @@ static void uart_no_irq_line(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, dev);
 	axvm_devset_write(&r->set, AXVM_SPACE_PIO, 0x2f9, 1,
 			  UART_IER_RDI | UART_IER_THRI);
-	KUNIT_EXPECT_EQ(test, axvm_uart_receive(dev, (const u8 *)"a", 1), 1);
+	KUNIT_EXPECT_EQ(test, dev->type->input(dev, (const u8 *)"a", 1), 1);
 	KUNIT_EXPECT_EQ(test, r->nr_irqs, 0u);
 	/* The condition is still reported in IIR. */
 	axvm_devset_read(&r->set, AXVM_SPACE_PIO, 0x2fa, 1, &val);
@@ -711,7 +710,7 @@ static int rec_con_input(void *ctx, const u8 *buf, size_t len)
 {
 	struct uart_rec *r = ctx;
 
-	return axvm_uart_receive(r->uart, buf, len);
+	return r->uart->type->input(r->uart, buf, len);
 }
 
 static void rec_con_get(void *ctx)
@@ -799,7 +798,7 @@ static struct kunit_case uart_cases[] = {
 	KUNIT_CASE(uart_rx_overflow),
 	KUNIT_CASE(uart_rx_clear_fifo),
 	KUNIT_CASE(uart_iir_priority),
-	KUNIT_CASE(uart_receive_not_a_uart),
+	KUNIT_CASE(uart_only_the_uart_takes_input),
 	KUNIT_CASE(uart_no_irq_line),
 	KUNIT_CASE_PARAM(uart_loopback_msr, uart_loop_gen_params),
 	KUNIT_CASE(uart_loopback_tx_to_rx),

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Configuring a VM while it is loading: memory regions, devices, the
+ * entry, images (kept to reload on restart) and vCPUs.
+ *
+ * Everything here runs under vm->lock; the accounting takes
+ * axvm_registry_lock inside it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/nospec.h>
+#include <linux/capability.h>
+#include "vm_internal.h"
+#include "loader.h"
+#include "kunit_export.h"
+
+struct axvm_image_copy {
+	struct list_head node;
+	void *data;
+	size_t size;
+	u32 format;
+	u64 gpa;
+};
+
+void axvm_vm_free_images(struct axvm *vm)
+{
+	struct axvm_image_copy *img, *tmp;
+
+	list_for_each_entry_safe(img, tmp, &vm->images, node) {
+		list_del(&img->node);
+		kvfree(img->data);
+		kfree(img);
+	}
+}
+
+int axvm_vm_require_loading(struct axvm *vm)
+{
+	lockdep_assert_held(&vm->lock);
+	if (axvm_vm_state(vm) != AXVM_VM_LOADING) {
+		axvm_vm_warn(vm, "configuration is only possible while loading (now %s)\n",
+			     axvm_vm_state_name(axvm_vm_state(vm)));
+		return axvm_vm_refusal(axvm_vm_state(vm));
+	}
+	return 0;
+}
+
+static int vm_check_entry(u64 entry, u32 mode)
+{
+	switch (mode) {
+	case AXVM_MODE_REAL:
+		return entry < 0x10000 ? 0 : -ERANGE;
+	case AXVM_MODE_PROTECTED:
+		return entry <= U32_MAX ? 0 : -ERANGE;
+	case AXVM_MODE_LONG:
+		/* Identity-mapped low 4 GiB only. */
+		return entry < (4ULL << 30) ? 0 : -ERANGE;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int vm_load_one(struct axvm *vm, struct axvm_image_copy *img,
+		       u64 *entry, u32 *mode)
+{
+	struct axvm_boot_regs regs = {};
+	int ret;
+
+	ret = axvm_load_image(&vm->aspace, img->data, img->size, img->format,
+			      img->gpa, entry, mode, &regs);
+	if (!ret && regs.set) {
+		vm->boot_regs_set = true;
+		vm->boot_rax = regs.rax;
+		vm->boot_rbx = regs.rbx;
+	}
+	return ret;
+}
+
+int axvm_vm_add_region(struct axvm *vm, const struct axvm_memory_region *r)
+{
+	u64 end;
+	int ret;
+
+	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)))
+		return -EINVAL;
+	if (r->flags & ~AXVM_MEM_VALID_FLAGS)
+		return -EINVAL;
+	/*
+	 * NPT cannot express "not readable": a present entry is readable.
+	 * Refuse what we would not enforce rather than grant it silently.
+	 */
+	if (!(r->flags & AXVM_MEM_READ))
+		return -EINVAL;
+	if (r->map_type == AXVM_MAP_IDENTICAL && !capable(CAP_SYS_RAWIO))
+		return -EPERM;
+	/* A malformed range is -EINVAL, not a limit reached. */
+	if (!r->size || check_add_overflow(r->gpa, r->size, &end) ||
+	    end > AXVM_GPA_LIMIT)
+		return -EINVAL;
+
+	ret = axvm_vm_lock_live(vm);
+	if (ret)
+		return ret;
+	ret = axvm_vm_require_loading(vm);
+	if (ret)
+		goto out;
+	/* The limits first, so a refusal changes nothing. */
+	ret = axvm_vm_charge(vm, r->size);
+	if (ret)
+		goto out;
+	ret = axvm_aspace_add_region(&vm->aspace, r->gpa, r->size, r->flags,
+				     r->map_type);
+	if (ret)
+		axvm_vm_uncharge(vm, r->size);
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vm_add_region);
+
+int axvm_vm_del_region(struct axvm *vm, const struct axvm_memory_region *r)
+{
+	int ret;
+
+	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)) || r->flags ||
+	    r->map_type)
+		return -EINVAL;
+	ret = axvm_vm_lock_live(vm);
+	if (ret)
+		return ret;
+	ret = axvm_vm_require_loading(vm);
+	if (!ret)
+		ret = axvm_aspace_del_region(&vm->aspace, r->gpa, r->size);
+	if (!ret)
+		axvm_vm_uncharge(vm, r->size);
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vm_del_region);
+
+int axvm_vm_add_device(struct axvm *vm, const struct axvm_device *d)
+{
+	int ret;
+
+	ret = axvm_vm_lock_live(vm);
+	if (ret)
+		return ret;
+	ret = axvm_vm_require_loading(vm);
+	if (!ret)
+		ret = axvm_devset_add(&vm->devices, d);
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vm_add_device);
+
+int axvm_vm_set_entry(struct axvm *vm, const struct axvm_entry *e)
+{
+	int ret;
+
+	if (e->flags || memchr_inv(e->reserved, 0, sizeof(e->reserved)))
+		return -EINVAL;
+	ret = vm_check_entry(e->entry, e->mode);
+	if (ret)
+		return ret;
+	ret = axvm_vm_lock_live(vm);
+	if (ret)
+		return ret;
+	ret = axvm_vm_require_loading(vm);
+	if (!ret) {
+		vm->entry = e->entry;
+		vm->entry_mode = e->mode;
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vm_set_entry);
+
+int axvm_vm_load_image(struct axvm *vm, void *data, struct axvm_image *req)
+{
+	struct axvm_image_copy *img;
+	u64 entry = req->gpa;
+	u32 mode = vm->entry_mode;
+	int ret;
+
+	if (req->flags & ~AXVM_IMAGE_VALID_FLAGS || req->pad ||
+	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+		return -EINVAL;
+	if (req->format > AXVM_IMAGE_MULTIBOOT)
+		return -EINVAL;
+	img = kzalloc(sizeof(*img), GFP_KERNEL_ACCOUNT);
+	if (!img)
+		return -ENOMEM;
+	img->data = data;
+	img->size = req->size;
+	img->format = req->format;
+	img->gpa = req->gpa;
+
+	ret = axvm_vm_lock_live(vm);
+	if (ret)
+		goto err_free_img;
+	ret = axvm_vm_require_loading(vm);
+	/* A raw image's entry is known up front: refuse before writing. */
+	if (!ret && req->format == AXVM_IMAGE_RAW &&
+	    (req->flags & AXVM_IMAGE_SET_ENTRY))
+		ret = vm_check_entry(req->gpa, mode);
+	/* The copy kept for RESTART counts like guest RAM. */
+	if (!ret)
+		ret = axvm_vm_charge(vm, req->size);
+	if (ret)
+		goto out_unlock;
+	ret = vm_load_one(vm, img, &entry, &mode);
+	if (!ret && (req->flags & AXVM_IMAGE_SET_ENTRY)) {
+		ret = vm_check_entry(entry, mode);
+		if (!ret) {
+			vm->entry = entry;
+			vm->entry_mode = mode;
+		}
+	}
+	if (ret) {
+		axvm_vm_uncharge(vm, req->size);
+	} else {
+		list_add_tail(&img->node, &vm->images);
+		WRITE_ONCE(vm->image_bytes, vm->image_bytes + req->size);
+	}
+out_unlock:
+	mutex_unlock(&vm->lock);
+	if (ret) {
+		axvm_vm_err(vm, "image (format %u, %llu bytes) not loaded: %d\n",
+			    req->format, req->size, ret);
+		goto err_free_img;
+	}
+	req->entry = entry;
+	req->mode = mode;
+	return 0;
+
+err_free_img:
+	/* The caller frees @data on failure. */
+	kfree(img);
+	return ret;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vm_load_image);
+
+/* Under vm->lock. */
+int axvm_vm_create_vcpu_locked(struct axvm *vm, u32 id,
+				 struct axvm_vcpu **out)
+{
+	struct axvm_vcpu *vcpu;
+
+	lockdep_assert_held(&vm->lock);
+	if (id >= vm->max_vcpus)
+		return -EINVAL;
+	id = array_index_nospec(id, vm->max_vcpus);
+	if (vm->vcpus[id])
+		return -EEXIST;
+	vcpu = axvm_vcpu_alloc(vm, id);
+	if (IS_ERR(vcpu))
+		return PTR_ERR(vcpu);
+	/* Fully built: publish (axvm_vcpu_lookup_rcu reads it locklessly). */
+	smp_store_release(&vm->vcpus[id], vcpu);
+	WRITE_ONCE(vm->nr_vcpus, vm->nr_vcpus + 1);
+	if (out)
+		*out = vcpu;
+	return 0;
+}
+
+int axvm_vm_create_vcpu(struct axvm *vm, u32 id, struct axvm_vcpu **out)
+{
+	int ret;
+
+	ret = axvm_vm_lock_live(vm);
+	if (ret)
+		return ret;
+	switch (axvm_vm_state(vm)) {
+	case AXVM_VM_LOADING:
+	case AXVM_VM_LOADED:
+		ret = axvm_vm_create_vcpu_locked(vm, id, out);
+		break;
+	default:
+		ret = axvm_vm_refusal(axvm_vm_state(vm));
+		break;
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vm_create_vcpu);
+
+/* Restart: every kept image again, into RAM whose contents are gone. */
+int axvm_vm_reload_images(struct axvm *vm)
+{
+	struct axvm_image_copy *img;
+	u64 entry;
+	u32 mode;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+	list_for_each_entry(img, &vm->images, node) {
+		entry = img->gpa;
+		mode = vm->entry_mode;
+		ret = vm_load_one(vm, img, &entry, &mode);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
