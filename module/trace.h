@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * axvm's tracepoints (events/axvm/ in tracefs): guest entry and exit,
- * MMIO and port I/O as the backend decoded them, and event injection.
+ * axvm's tracepoints (events/axvm/ in tracefs): guest entry and exit
+ * and event injection (from the backend), MMIO and port I/O (from the
+ * core, so every backend has them).
  * Arch-neutral: an exit reason is the hardware's code (SVM: the VMCB
  * exit code), printed in hex. Defined once, in module/trace.c.
  */
@@ -60,54 +61,52 @@ TRACE_EVENT(axvm_exit,
 		  __entry->rip, __entry->info1, __entry->info2)
 );
 
-TRACE_EVENT(axvm_mmio,
-	TP_PROTO(u32 vm_id, u32 vcpu_id, bool write, u32 len, u64 gpa,
+/*
+ * An access to port or MMIO space, fired by the core for every backend
+ * (module/vcpu.c), before a device or userspace answers it: @val is a
+ * write's value, 0 for a read.
+ */
+DECLARE_EVENT_CLASS(axvm_access,
+	TP_PROTO(u32 vm_id, u32 vcpu_id, bool write, u64 addr, u32 width,
 		 u64 val),
-	TP_ARGS(vm_id, vcpu_id, write, len, gpa, val),
+	TP_ARGS(vm_id, vcpu_id, write, addr, width, val),
 	TP_STRUCT__entry(
 		__field(u32, vm_id)
 		__field(u32, vcpu_id)
 		__field(bool, write)
-		__field(u32, len)
-		__field(u64, gpa)
+		__field(u32, width)
+		__field(u64, addr)
 		__field(u64, val)
 	),
 	TP_fast_assign(
 		__entry->vm_id = vm_id;
 		__entry->vcpu_id = vcpu_id;
 		__entry->write = write;
-		__entry->len = len;
-		__entry->gpa = gpa;
+		__entry->width = width;
+		__entry->addr = addr;
 		__entry->val = val;
 	),
 	TP_printk("vm %u vcpu %u %s len %u gpa 0x%llx val 0x%llx",
 		  __entry->vm_id, __entry->vcpu_id,
-		  __entry->write ? "write" : "read", __entry->len,
-		  __entry->gpa, __entry->val)
+		  __entry->write ? "write" : "read", __entry->width,
+		  __entry->addr, __entry->val)
 );
 
-TRACE_EVENT(axvm_pio,
-	TP_PROTO(u32 vm_id, u32 vcpu_id, bool in, u16 port, u32 size, u32 val),
-	TP_ARGS(vm_id, vcpu_id, in, port, size, val),
-	TP_STRUCT__entry(
-		__field(u32, vm_id)
-		__field(u32, vcpu_id)
-		__field(bool, in)
-		__field(u16, port)
-		__field(u32, size)
-		__field(u32, val)
-	),
-	TP_fast_assign(
-		__entry->vm_id = vm_id;
-		__entry->vcpu_id = vcpu_id;
-		__entry->in = in;
-		__entry->port = port;
-		__entry->size = size;
-		__entry->val = val;
-	),
-	TP_printk("vm %u vcpu %u %s port 0x%x size %u val 0x%x",
-		  __entry->vm_id, __entry->vcpu_id, __entry->in ? "in" : "out",
-		  __entry->port, __entry->size, __entry->val)
+DEFINE_EVENT_PRINT(axvm_access, axvm_pio,
+	TP_PROTO(u32 vm_id, u32 vcpu_id, bool write, u64 addr, u32 width,
+		 u64 val),
+	TP_ARGS(vm_id, vcpu_id, write, addr, width, val),
+	TP_printk("vm %u vcpu %u %s port 0x%llx size %u val 0x%llx",
+		  __entry->vm_id, __entry->vcpu_id,
+		  __entry->write ? "out" : "in", __entry->addr,
+		  __entry->width, __entry->val)
+);
+
+/* MMIO prints as the class does. */
+DEFINE_EVENT(axvm_access, axvm_mmio,
+	TP_PROTO(u32 vm_id, u32 vcpu_id, bool write, u64 addr, u32 width,
+		 u64 val),
+	TP_ARGS(vm_id, vcpu_id, write, addr, width, val)
 );
 
 TRACE_EVENT(axvm_inject,

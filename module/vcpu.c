@@ -22,6 +22,7 @@
 #include <linux/rcuwait.h>
 #include <linux/nospec.h>
 #include "vm.h"
+#include "trace.h"
 #include "kunit_export.h"
 
 /* The kick IPI only has to arrive; it notes where, for the tests. */
@@ -181,7 +182,9 @@ int axvm_irq_line(struct axvm *vm, const struct axvm_irq *irq)
 							      vm->max_vcpus)]);
 	if (!vcpu)
 		return -ENOENT;
-	return axvm_vcpu_inject(vcpu, AXVM_IRQ_VECTOR_BASE + irq->irq);
+	/* The seed's path: the host finds the vCPU's pCPU and acts there. */
+	return vm->hal->inject_irq_to_vcpu(vm->hal, vm->id, vcpu->id,
+					   AXVM_IRQ_VECTOR_BASE + irq->irq);
 }
 AXVM_EXPORT_FOR_TESTS(axvm_irq_line);
 
@@ -267,12 +270,175 @@ static void vcpu_fill_stopped(struct axvm_vcpu *vcpu)
 	spin_unlock_irqrestore(&vm->state_lock, flags);
 }
 
+/* One access to port or MMIO space, as the core emulates it. */
+struct vcpu_access {
+	u32 space;		/* AXVM_SPACE_* */
+	u64 addr;
+	u8 width;		/* 1, 2, 4 (8 for MMIO) */
+	bool write;
+	u64 data;		/* a write's value */
+};
+
+/* Hand a read's value to the guest. */
+static void vcpu_complete_read(struct axvm_vcpu *vcpu, u32 space, u64 val)
+{
+	const struct axvm_arch_ops *arch = vcpu->vm->arch;
+
+	if (space == AXVM_SPACE_PIO)
+		arch->complete_io_in(vcpu, (u32)val);
+	else
+		arch->complete_mmio_read(vcpu, val);
+}
+
+/*
+ * What a mode does with what no in-kernel device or handler answered.
+ * Each returns 0 (enter again) or 1 (return to userspace, vcpu->run
+ * filled).
+ */
+struct vcpu_exit_policy {
+	/* An access no device claimed (counted as unhandled already). */
+	int (*unclaimed)(struct axvm_vcpu *vcpu, const struct vcpu_access *a);
+	int (*hypercall)(struct axvm_vcpu *vcpu, const struct axvm_vexit *exit);
+	/* A fault outside RAM the arch could not turn into an access. */
+	int (*npf)(struct axvm_vcpu *vcpu, const struct axvm_vexit *exit);
+};
+
+/* VMM mode (KVM's way): userspace answers, through the run structure. */
+static int vmm_unclaimed(struct axvm_vcpu *vcpu, const struct vcpu_access *a)
+{
+	struct axvm_run *run = vcpu->run;
+
+	if (a->space == AXVM_SPACE_PIO) {
+		run->exit_reason = AXVM_EXIT_IO;
+		run->io.direction = a->write ? AXVM_IO_OUT : AXVM_IO_IN;
+		run->io.size = a->width;
+		run->io.port = a->addr;
+		run->io.count = 1;
+		run->io.data = a->data;
+	} else {
+		run->exit_reason = AXVM_EXIT_MMIO;
+		run->mmio.gpa = a->addr;
+		run->mmio.len = a->width;
+		run->mmio.is_write = a->write;
+		run->mmio.data = a->data;
+	}
+	vcpu->user_exit = run->exit_reason;
+	return 1;
+}
+
+static int vmm_hypercall(struct axvm_vcpu *vcpu, const struct axvm_vexit *exit)
+{
+	struct axvm_run *run = vcpu->run;
+
+	run->exit_reason = AXVM_EXIT_HYPERCALL;
+	run->hypercall.nr = exit->hypercall.nr;
+	memcpy(run->hypercall.args, exit->hypercall.args,
+	       sizeof(run->hypercall.args));
+	run->hypercall.ret = 0;
+	vcpu->user_exit = AXVM_EXIT_HYPERCALL;
+	return 1;
+}
+
+static int vmm_npf(struct axvm_vcpu *vcpu, const struct axvm_vexit *exit)
+{
+	vcpu->run->exit_reason = AXVM_EXIT_NPF;
+	vcpu->run->npf.gpa = exit->npf.gpa;
+	vcpu->run->npf.access = exit->npf.access;
+	return 1;
+}
+
+static const struct vcpu_exit_policy vmm_policy = {
+	.unclaimed	= vmm_unclaimed,
+	.hypercall	= vmm_hypercall,
+	.npf		= vmm_npf,
+};
+
 /* DESIGN.md §4: an unknown hypercall returns -38 in RAX (managed mode). */
 #define AXVM_HYPERCALL_UNKNOWN	((u64)-38)
 
 static u64 width_ones(unsigned int width)
 {
 	return width >= 8 ? ~0ULL : (1ULL << (width * 8)) - 1;
+}
+
+/* Managed mode (axvisor's way): the kernel answers as an empty bus. */
+static int managed_unclaimed(struct axvm_vcpu *vcpu,
+			     const struct vcpu_access *a)
+{
+	/* DESIGN.md §3: all ones for a read, a write dropped. */
+	if (!a->write)
+		vcpu_complete_read(vcpu, a->space, width_ones(a->width));
+	return 0;
+}
+
+static int managed_hypercall(struct axvm_vcpu *vcpu,
+			     const struct axvm_vexit *exit)
+{
+	vcpu->vm->arch->set_hypercall_result(vcpu, AXVM_HYPERCALL_UNKNOWN);
+	return 0;
+}
+
+static int vcpu_internal_error(struct axvm_vcpu *vcpu,
+			       const struct axvm_vexit *exit, u32 suberror);
+
+static int managed_npf(struct axvm_vcpu *vcpu, const struct axvm_vexit *exit)
+{
+	/* Nobody to ask: the guest did something we cannot emulate. */
+	return vcpu_internal_error(vcpu, exit, AXVM_INTERNAL_ERROR_DECODE);
+}
+
+static const struct vcpu_exit_policy managed_policy = {
+	.unclaimed	= managed_unclaimed,
+	.hypercall	= managed_hypercall,
+	.npf		= managed_npf,
+};
+
+static const struct vcpu_exit_policy *vcpu_policy(struct axvm_vcpu *vcpu)
+{
+	return axvm_vm_managed(vcpu->vm) ? &managed_policy : &vmm_policy;
+}
+
+/* Port I/O and MMIO alike: a device, else the mode's policy. */
+static int vcpu_access(struct axvm_vcpu *vcpu, const struct vcpu_access *a)
+{
+	struct axvm *vm = vcpu->vm;
+	bool pio = a->space == AXVM_SPACE_PIO;
+	u64 val;
+
+	atomic64_inc(pio ? &vm->stats.io_exits : &vm->stats.mmio_exits);
+	if (pio)
+		trace_axvm_pio(vm->id, vcpu->id, a->write, a->addr, a->width,
+			       a->data);
+	else
+		trace_axvm_mmio(vm->id, vcpu->id, a->write, a->addr, a->width,
+				a->data);
+	if (a->write) {
+		if (axvm_devset_write(&vm->devices, a->space, a->addr,
+				      a->width, a->data))
+			return 0;
+	} else if (axvm_devset_read(&vm->devices, a->space, a->addr, a->width,
+				    &val)) {
+		vcpu_complete_read(vcpu, a->space, val);
+		return 0;
+	}
+	atomic64_inc(pio ? &vm->stats.unhandled_io : &vm->stats.unhandled_mmio);
+	return vcpu_policy(vcpu)->unclaimed(vcpu, a);
+}
+
+/* The VM cannot go on: stop it and tell the caller why. */
+static int vcpu_internal_error(struct axvm_vcpu *vcpu,
+			       const struct axvm_vexit *exit, u32 suberror)
+{
+	struct axvm_run *run = vcpu->run;
+
+	axvm_vm_err(vcpu->vm, "vcpu %u: internal error %u\n", vcpu->id,
+		    suberror);
+	axvm_vm_stop_from_guest(vcpu->vm, AXVM_STOP_INTERNAL_ERROR, suberror);
+	run->exit_reason = AXVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = suberror;
+	memcpy(run->internal.data, exit->internal.data,
+	       sizeof(run->internal.data));
+	return 1;
 }
 
 /*
@@ -282,88 +448,33 @@ static u64 width_ones(unsigned int width)
 static int vcpu_handle_exit(struct axvm_vcpu *vcpu, struct axvm_vexit *exit)
 {
 	struct axvm *vm = vcpu->vm;
-	const struct axvm_arch_ops *arch = vm->arch;
 	struct axvm_run *run = vcpu->run;
-	bool managed = axvm_vm_managed(vm);
-	u64 val;
+	struct vcpu_access a;
 
 	switch (exit->kind) {
 	case AXVM_VEXIT_NONE:
 		return 0;
 	case AXVM_VEXIT_IO:
-		atomic64_inc(&vm->stats.io_exits);
-		if (exit->io.in) {
-			if (axvm_devset_read(&vm->devices, AXVM_SPACE_PIO,
-					     exit->io.port, exit->io.size, &val)) {
-				arch->complete_io_in(vcpu, (u32)val);
-				return 0;
-			}
-		} else if (axvm_devset_write(&vm->devices, AXVM_SPACE_PIO,
-					     exit->io.port, exit->io.size,
-					     exit->io.data)) {
-			return 0;
-		}
-		atomic64_inc(&vm->stats.unhandled_io);
-		if (managed) {
-			/* DESIGN.md §3: all ones for a read, a write dropped. */
-			if (exit->io.in)
-				arch->complete_io_in(vcpu,
-						     (u32)width_ones(exit->io.size));
-			return 0;
-		}
-		run->exit_reason = AXVM_EXIT_IO;
-		run->io.direction = exit->io.in ? AXVM_IO_IN : AXVM_IO_OUT;
-		run->io.size = exit->io.size;
-		run->io.port = exit->io.port;
-		run->io.count = 1;
-		run->io.data = exit->io.in ? 0 : exit->io.data;
-		vcpu->user_exit = AXVM_EXIT_IO;
-		return 1;
+		a = (struct vcpu_access){
+			.space = AXVM_SPACE_PIO, .addr = exit->io.port,
+			.width = exit->io.size, .write = !exit->io.in,
+			.data = exit->io.in ? 0 : exit->io.data,
+		};
+		return vcpu_access(vcpu, &a);
 	case AXVM_VEXIT_MMIO:
-		atomic64_inc(&vm->stats.mmio_exits);
-		if (exit->mmio.write) {
-			if (axvm_devset_write(&vm->devices, AXVM_SPACE_MMIO,
-					      exit->mmio.gpa, exit->mmio.len,
-					      exit->mmio.data))
-				return 0;
-		} else if (axvm_devset_read(&vm->devices, AXVM_SPACE_MMIO,
-					    exit->mmio.gpa, exit->mmio.len,
-					    &val)) {
-			arch->complete_mmio_read(vcpu, val);
-			return 0;
-		}
-		atomic64_inc(&vm->stats.unhandled_mmio);
-		if (managed) {
-			if (!exit->mmio.write)
-				arch->complete_mmio_read(vcpu,
-							 width_ones(exit->mmio.len));
-			return 0;
-		}
-		run->exit_reason = AXVM_EXIT_MMIO;
-		run->mmio.gpa = exit->mmio.gpa;
-		run->mmio.len = exit->mmio.len;
-		run->mmio.is_write = exit->mmio.write;
-		run->mmio.data = exit->mmio.write ? exit->mmio.data : 0;
-		vcpu->user_exit = AXVM_EXIT_MMIO;
-		return 1;
+		a = (struct vcpu_access){
+			.space = AXVM_SPACE_MMIO, .addr = exit->mmio.gpa,
+			.width = exit->mmio.len, .write = exit->mmio.write,
+			.data = exit->mmio.write ? exit->mmio.data : 0,
+		};
+		return vcpu_access(vcpu, &a);
 	case AXVM_VEXIT_HALT:
 		atomic64_inc(&vm->stats.halts);
 		vcpu_block(vcpu);
 		return 0;
 	case AXVM_VEXIT_HYPERCALL:
 		atomic64_inc(&vm->stats.hypercalls);
-		if (managed) {
-			arch->set_hypercall_result(vcpu,
-						   AXVM_HYPERCALL_UNKNOWN);
-			return 0;
-		}
-		run->exit_reason = AXVM_EXIT_HYPERCALL;
-		run->hypercall.nr = exit->hypercall.nr;
-		memcpy(run->hypercall.args, exit->hypercall.args,
-		       sizeof(run->hypercall.args));
-		run->hypercall.ret = 0;
-		vcpu->user_exit = AXVM_EXIT_HYPERCALL;
-		return 1;
+		return vcpu_policy(vcpu)->hypercall(vcpu, exit);
 	case AXVM_VEXIT_SHUTDOWN:
 		axvm_vm_stop_from_guest(vm, AXVM_STOP_SHUTDOWN, 0);
 		run->exit_reason = AXVM_EXIT_SHUTDOWN;
@@ -379,25 +490,10 @@ static int vcpu_handle_exit(struct axvm_vcpu *vcpu, struct axvm_vexit *exit)
 		return 1;
 	case AXVM_VEXIT_NPF:
 		atomic64_inc(&vm->stats.unhandled_mmio);
-		if (!managed) {
-			run->exit_reason = AXVM_EXIT_NPF;
-			run->npf.gpa = exit->npf.gpa;
-			run->npf.access = exit->npf.access;
-			return 1;
-		}
-		exit->internal.suberror = AXVM_INTERNAL_ERROR_DECODE;
-		fallthrough;
+		return vcpu_policy(vcpu)->npf(vcpu, exit);
 	case AXVM_VEXIT_INTERNAL:
 	default:
-		axvm_vm_err(vm, "vcpu %u: internal error %u\n", vcpu->id,
-			    exit->internal.suberror);
-		axvm_vm_stop_from_guest(vm, AXVM_STOP_INTERNAL_ERROR,
-					exit->internal.suberror);
-		run->exit_reason = AXVM_EXIT_INTERNAL_ERROR;
-		run->internal.suberror = exit->internal.suberror;
-		memcpy(run->internal.data, exit->internal.data,
-		       sizeof(run->internal.data));
-		return 1;
+		return vcpu_internal_error(vcpu, exit, exit->internal.suberror);
 	}
 }
 

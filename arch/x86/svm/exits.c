@@ -41,7 +41,6 @@
 #include "svm.h"
 #include "decode.h"
 #include "gwalk.h"
-#include "trace.h"
 
 /* NPF EXITINFO1 */
 #define SVM_NPF_WRITE		BIT_ULL(1)
@@ -176,20 +175,13 @@ static int axvm_svm_exit_ioio(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit
 	struct vmcb *vmcb = svm->vmcb;
 	u32 info = vmcb->control.exit_info_1;
 	u32 size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
-	struct axvm_vcpu *vcpu = svm->vcpu;
 	bool in = info & SVM_IOIO_TYPE_MASK;
-	int ret;
 
 	/* SZ8/SZ16/SZ32 are one-hot: 1, 2, 4 */
 	if (size != 1 && size != 2 && size != 4)
 		return axvm_svm_exit_unhandled(svm, exit);
-	if (info & SVM_IOIO_STR_MASK) {
-		ret = axvm_svm_exit_string_io(svm, exit, info, size);
-		if (!ret && exit->kind == AXVM_VEXIT_IO)
-			trace_axvm_pio(vcpu->vm->id, vcpu->id, in,
-				       exit->io.port, size, exit->io.data);
-		return ret;
-	}
+	if (info & SVM_IOIO_STR_MASK)
+		return axvm_svm_exit_string_io(svm, exit, info, size);
 
 	exit->kind = AXVM_VEXIT_IO;
 	exit->io.port = info >> 16;
@@ -202,8 +194,6 @@ static int axvm_svm_exit_ioio(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit
 		exit->io.data = svm->regs[SVM_REG_RAX] &
 				(size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1);
 	}
-	trace_axvm_pio(vcpu->vm->id, vcpu->id, in, exit->io.port, size,
-		       exit->io.data);
 	vmcb->save.rip = vmcb->control.exit_info_2;
 	vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 	return 0;
@@ -387,7 +377,6 @@ static int axvm_svm_decode_failed(struct axvm_svm_vcpu *svm, struct axvm_vexit *
 static int axvm_svm_mmio(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit, u64 gpa,
 		    bool write)
 {
-	struct axvm_vcpu *vcpu = svm->vcpu;
 	struct vmcb_save_area *save = &svm->vmcb->save;
 	struct axvm_gwalk_fault fault;
 	struct axvm_insn *insn = &svm->mmio_insn;
@@ -425,8 +414,6 @@ static int axvm_svm_mmio(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit, u64
 	} else {
 		svm->pending = SVM_PENDING_MMIO_READ;
 	}
-	trace_axvm_mmio(vcpu->vm->id, vcpu->id, insn->write, insn->width, gpa,
-			exit->mmio.data);
 	/* Never next_rip: an NPF has none, the decoded length is the truth. */
 	axvm_svm_advance_rip(svm, insn->len);
 	return 0;
