@@ -56,7 +56,6 @@ enum axvm_vcpu_mode {
 };
 
 /* vcpu->requests bits */
-#define AXVM_REQ_EVENT		0	/* an interrupt is pending */
 #define AXVM_REQ_STOP		1	/* leave the run loop: state change */
 
 struct axvm;

@@ -158,6 +158,7 @@ struct axvm_vcpu *axvm_vcpu_lookup_rcu(u32 vm_id, u32 vcpu_id)
 	/* Published with smp_store_release in axvm_vm_create_vcpu. */
 	return smp_load_acquire(&vm->vcpus[vcpu_id]);
 }
+AXVM_EXPORT_FOR_TESTS(axvm_vcpu_lookup_rcu);
 
 /*
  * Count @bytes of guest RAM or of image copies (kept for RESTART)

@@ -160,7 +160,6 @@ int axvm_vcpu_inject(struct axvm_vcpu *vcpu, u32 vector)
 	if (vector < 16 || vector >= AXVM_NR_VECTORS)
 		return -EINVAL;
 	set_bit(vector, vcpu->pending);
-	set_bit(AXVM_REQ_EVENT, &vcpu->requests);
 	atomic64_inc(&vcpu->vm->stats.injected_irqs);
 	axvm_vcpu_kick(vcpu);
 	return 0;
@@ -568,7 +567,6 @@ int axvm_vcpu_run(struct axvm_vcpu *vcpu)
 			goto interrupted;
 		cond_resched();
 
-		clear_bit(AXVM_REQ_EVENT, &vcpu->requests);
 		ret = vcpu_enter(vcpu);
 		if (ret)
 			break;

@@ -87,7 +87,9 @@ long axvm_vcpu_ioctl(struct axvm_vcpu *vcpu, unsigned int cmd,
 		if (intr.flags)
 			return -EINVAL;
 		/* Lock-free: injection is safe from anywhere (the kick). */
-		return axvm_vcpu_inject(vcpu, intr.vector);
+		return vcpu->vm->hal->inject_irq_to_vcpu(vcpu->vm->hal,
+							 vcpu->vm->id, vcpu->id,
+							 intr.vector);
 	default:
 		return -ENOTTY;
 	}
@@ -126,6 +128,14 @@ static int axvm_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 {
 	if (vma->vm_pgoff || vma_pages(vma) > AXVM_RUN_SIZE / PAGE_SIZE)
 		return -EINVAL;
+	/*
+	 * The checks above only see new mappings: mremap() could grow this
+	 * one, and mmap() of the next page at offset AXVM_RUN_SIZE would be
+	 * merged into it without asking us (mmap_region expands an adjacent
+	 * VMA of the same file first). Either way the page past the run
+	 * structure then faults with SIGBUS instead of mmap failing.
+	 */
+	vma->vm_flags |= VM_DONTEXPAND;
 	vma->vm_ops = &axvm_vcpu_vm_ops;
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "axvm.h"
+#include "vm.h"
 #include "fake_hal.h"
 
 /* One alloc_frame(s) allocation: @num frames of a 2^@order block. */
@@ -483,6 +484,7 @@ static int fake_inject_irq(const struct axvm_hal_ops *hal, u32 vm_id,
 			   u32 vcpu_id, u32 vector)
 {
 	struct axvm_fake_hal *fh = axvm_to_fake_hal(hal);
+	struct axvm_vcpu *vcpu;
 	unsigned long flags;
 	int ret;
 
@@ -496,6 +498,13 @@ static int fake_inject_irq(const struct axvm_hal_ops *hal, u32 vm_id,
 	fh->nr_irqs++;
 	ret = fh->inject_result;
 	spin_unlock_irqrestore(&fh->lock, flags);
+	if (ret)
+		return ret;
+	/* Recorded, then done as the Linux HAL does it: the core's vCPU. */
+	rcu_read_lock();
+	vcpu = axvm_vcpu_lookup_rcu(vm_id, vcpu_id);
+	ret = vcpu ? axvm_vcpu_inject(vcpu, vector) : -ESRCH;
+	rcu_read_unlock();
 	return ret;
 }
 

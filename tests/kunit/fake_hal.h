@@ -180,7 +180,12 @@ void axvm_fake_hal_set_resides_on(struct axvm_fake_hal *fh, int ret);
 /* The @cpu of the last kick_cpu call, or -1. */
 int axvm_fake_hal_last_kick_cpu(struct axvm_fake_hal *fh);
 
-/* inject_irq_to_vcpu: its result (default 0) and the calls it got. */
+/*
+ * inject_irq_to_vcpu: the calls it got, and its result (default 0: the
+ * vector is then injected into the core's vCPU, as the Linux HAL does;
+ * -ESRCH when the VM or vCPU is not registered; any other result is
+ * returned without injecting).
+ */
 void axvm_fake_hal_set_inject_result(struct axvm_fake_hal *fh, int ret);
 unsigned long axvm_fake_hal_nr_irqs(struct axvm_fake_hal *fh);
 /* The @i-th recorded call (i < min(nr_irqs, AXVM_FAKE_MAX_IRQS)). */

@@ -821,8 +821,6 @@ static void vcpu_inject_vector_range(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, axvm_vcpu_inject(vcpu, c->vector), c->err);
 	KUNIT_EXPECT_EQ(test, axvm_vcpu_pending_irq(vcpu),
 			c->err ? -1 : (int)c->vector);
-	KUNIT_EXPECT_EQ(test, test_bit(AXVM_REQ_EVENT, &vcpu->requests),
-			!c->err);
 	info_of(vm, &info);
 	KUNIT_EXPECT_EQ(test, info.stats.injected_irqs, c->err ? 0ULL : 1ULL);
 }
@@ -877,6 +875,28 @@ static void vcpu_irq_line_is_vector_0x20_plus_line(struct kunit *test)
 	line.irq = 0xdf;	/* the last line: vector 0xff */
 	KUNIT_ASSERT_EQ(test, axvm_irq_line(vm, &line), 0);
 	KUNIT_EXPECT_EQ(test, axvm_vcpu_pending_irq(vm->vcpus[1]), 0xff);
+}
+
+/* The seed's contract: IRQs reach a vCPU through inject_irq_to_vcpu. */
+static void vcpu_irq_line_goes_through_the_hal(struct kunit *test)
+{
+	struct axvm_fake_hal *fh = fh_of(test);
+	struct axvm_irq line = { .vcpu = 1, .irq = 4 };
+	struct axvm *vm = new_vm(test, false, 2);
+	struct axvm_fake_irq rec;
+
+	finalize(test, vm);
+	axvm_fake_hal_clear_irqs(fh);
+	KUNIT_ASSERT_EQ(test, axvm_irq_line(vm, &line), 0);
+	KUNIT_ASSERT_EQ(test, axvm_fake_hal_nr_irqs(fh), 1UL);
+	KUNIT_ASSERT_TRUE(test, axvm_fake_hal_irq(fh, 0, &rec));
+	KUNIT_EXPECT_EQ(test, rec.vm_id, vm->id);
+	KUNIT_EXPECT_EQ(test, rec.vcpu_id, 1U);
+	KUNIT_EXPECT_EQ(test, rec.vector, 0x24U);
+	/* What the host says goes: a refusal is the caller's answer. */
+	axvm_fake_hal_set_inject_result(fh, -EIO);
+	KUNIT_EXPECT_EQ(test, axvm_irq_line(vm, &line), -EIO);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_pending_irq(vm->vcpus[0]), -1);
 }
 
 static void vcpu_device_irq_reaches_vcpu0(struct kunit *test)
@@ -1135,6 +1155,7 @@ static struct kunit_case vcpu_cases[] = {
 	KUNIT_CASE(vcpu_pending_irq_highest_first),
 	KUNIT_CASE(vcpu_inject_same_vector_twice_is_one),
 	KUNIT_CASE(vcpu_irq_line_is_vector_0x20_plus_line),
+	KUNIT_CASE(vcpu_irq_line_goes_through_the_hal),
 	KUNIT_CASE(vcpu_device_irq_reaches_vcpu0),
 	KUNIT_CASE(vcpu_kick_outside_guest_sends_nothing),
 	KUNIT_CASE(vcpu_kick_in_guest_on_other_cpu),

@@ -123,9 +123,6 @@ static int axvm_svm_reset_fpu(struct axvm_svm_vcpu *svm)
 
 	if (!svm->fpu_used)
 		return 0;
-	/* The core resets only between RUNs (axvm_svm_vcpu_run_begin/end). */
-	if (WARN_ON_ONCE(svm->fpu_loaded))
-		return -EBUSY;
 	if (!fpu_alloc_guest_fpstate(&fresh))
 		return -ENOMEM;
 	fpu_free_guest_fpstate(&svm->fpu);

@@ -4,8 +4,7 @@
  * vcpu_enter_guest() + axvm_svm_vcpu_run():
  *
  *   bottom halves off (fpregs_lock) and guest FPU in (fpu_swap_kvm_fpstate;
- *     interrupts on), unless the core keeps it in for the whole RUN
- *     (axvm_svm_vcpu_run_begin/end, user tasks only); see "Guest FPU" below
+ *     interrupts on); see "Guest FPU" below
  *   interrupts off; vcpu->mode = IN_GUEST_MODE (smp_store_mb); look at
  *     kicks, requests, signals, need_resched one last time: skip if any
  *   events: EXITINTINFO re-injection, then a queued exception, then an
@@ -29,8 +28,10 @@
  * would clobber them and leave its data for the guest to read. Bottom
  * halves stay off across the window: no softirq runs in it, and
  * irq_fpu_usable() refuses hardirq users while softirq_count() is set.
- * (A user task, VMM mode, would be safe without: kernel_fpu_begin saves
- * into its current fpstate, the guest's, and sets TIF_NEED_FPU_LOAD.)
+ * With preemption off too, nothing in the window can set
+ * TIF_NEED_FPU_LOAD, so the registers are the guest's at VMRUN.
+ * (Loading the guest FPU once per RUN, KVM's way, is for user tasks
+ * only and is the hot-path issue's: a kthread must keep this swap.)
  *
  * SPEC_CTRL: the guest cannot read or write it (MSR intercepted, CPUID
  * hides it), so it runs with the host's value: no switch is needed, and
@@ -327,51 +328,18 @@ static void axvm_svm_handle_mce(void)
 #endif
 }
 
-/*
- * Optional, for the core to call around one RUN (KVM's kvm_load_guest_fpu
- * and kvm_put_guest_fpu around KVM_RUN), preemption enabled: the guest's
- * FPU state stays the task's in between, across exits, sleeps and
- * migrations, instead of being swapped in and out on every entry. The
- * core must call the end before returning to userspace, and may not
- * reset the vCPU in between. Not in struct axvm_arch_ops yet.
- * A kernel thread keeps the per-entry swap: nothing would save the
- * guest's registers from a softirq between entries (top of the file).
- */
-void axvm_svm_vcpu_run_begin(struct axvm_vcpu *vcpu)
-{
-	struct axvm_svm_vcpu *svm = to_svm(vcpu);
-
-	if (!svm->fpu_loaded && !(current->flags & PF_KTHREAD)) {
-		fpu_swap_kvm_fpstate(&svm->fpu, true);
-		svm->fpu_loaded = true;
-	}
-}
-
-void axvm_svm_vcpu_run_end(struct axvm_vcpu *vcpu)
-{
-	struct axvm_svm_vcpu *svm = to_svm(vcpu);
-
-	if (svm->fpu_loaded) {
-		fpu_swap_kvm_fpstate(&svm->fpu, false);
-		svm->fpu_loaded = false;
-	}
-}
-
 /* One entry; see the top of the file. Preemption off. */
 int axvm_svm_vcpu_run(struct axvm_vcpu *vcpu)
 {
 	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
 	struct axvm_svm_host_xstate host = {};
-	bool swap_fpu = !svm->fpu_loaded;
 	struct axvm_svm_cpu *sd;
 	int ret = 0;
 
 	svm->entered = false;
-	if (swap_fpu) {
-		fpregs_lock();	/* until the swap-out: see the top */
-		fpu_swap_kvm_fpstate(&svm->fpu, true);
-	}
+	fpregs_lock();	/* until the swap-out: see the top */
+	fpu_swap_kvm_fpstate(&svm->fpu, true);
 
 	local_irq_disable();
 	/* Pairs with the kicker's cmpxchg on vcpu->mode (module/vcpu.c). */
@@ -384,10 +352,6 @@ int axvm_svm_vcpu_run(struct axvm_vcpu *vcpu)
 	}
 	if (axvm_vcpu_should_exit(vcpu))
 		goto out_outside;
-	/* Only after axvm_svm_vcpu_run_begin: a switch or an irq saved the guest's. */
-	if (test_thread_flag(TIF_NEED_FPU_LOAD))
-		switch_fpu_return();
-
 	axvm_svm_inject_events(svm);
 	axvm_svm_assign_asid(svm, sd, smp_processor_id());
 	vmcb->control.nested_cr3 = axvm_svm_nested_cr3(vcpu->vm);
@@ -436,18 +400,14 @@ int axvm_svm_vcpu_run(struct axvm_vcpu *vcpu)
 	local_irq_disable();
 	guest_timing_exit_irqoff();
 	local_irq_enable();
-	if (swap_fpu) {
-		fpu_swap_kvm_fpstate(&svm->fpu, false);
-		fpregs_unlock();
-	}
+	fpu_swap_kvm_fpstate(&svm->fpu, false);
+	fpregs_unlock();
 	return ret;
 
 out_outside:
 	WRITE_ONCE(vcpu->mode, AXVM_OUTSIDE_GUEST_MODE);
 	local_irq_enable();
-	if (swap_fpu) {
-		fpu_swap_kvm_fpstate(&svm->fpu, false);
-		fpregs_unlock();
-	}
+	fpu_swap_kvm_fpstate(&svm->fpu, false);
+	fpregs_unlock();
 	return ret;
 }

@@ -77,7 +77,6 @@ struct axvm_svm_vcpu {
 	/* Guest extended state, swapped around each entry. */
 	struct fpu_guest fpu;
 	bool fpu_used;		/* entered since the last reset */
-	bool fpu_loaded;	/* between axvm_svm_vcpu_run_begin and _end */
 	u64 xcr0;
 	u32 pkru;
 
@@ -174,8 +173,6 @@ void axvm_svm_set_dr_intercepts(struct vmcb *vmcb, bool on);
 
 /* run.c */
 int axvm_svm_vcpu_run(struct axvm_vcpu *vcpu);
-void axvm_svm_vcpu_run_begin(struct axvm_vcpu *vcpu);
-void axvm_svm_vcpu_run_end(struct axvm_vcpu *vcpu);
 bool axvm_svm_interrupt_allowed(struct axvm_vcpu *vcpu);
 void axvm_svm_queue_exception(struct axvm_svm_vcpu *svm, u8 vector, bool has_err,
 			 u32 err);
