@@ -29,10 +29,6 @@ struct axvm_pte_ops {
 	unsigned int (*flags)(u64 pte);
 };
 
-/* The x86-64 NPT / long-mode format (User bit set on every entry). */
-extern const struct axvm_pte_ops axvm_x86_pte_ops;
-/* The SME C-bit the x86 entries carry (pgtable.c). */
-extern u64 axvm_npt_me_mask;
 
 struct axvm_pgtable {
 	const struct axvm_hal_ops *hal;

@@ -14,6 +14,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/ktime.h>
+#include "npt.h"
 #include "pgtable.h"
 #include "fake_arch.h"
 

@@ -14,6 +14,7 @@
 #include <linux/string.h>
 #include <asm/unaligned.h>
 #include <uapi/linux/axvm.h>
+#include "npt.h"
 #include "loader.h"
 #include "mm.h"
 #include "pgtable.h"

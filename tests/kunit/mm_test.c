@@ -9,6 +9,7 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 #include <uapi/linux/axvm.h>
+#include "npt.h"
 #include "mm.h"
 #include "fake_hal.h"
 #include "suites.h"

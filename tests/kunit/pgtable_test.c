@@ -6,6 +6,7 @@
  */
 #include <kunit/test.h>
 #include <linux/sizes.h>
+#include "npt.h"
 #include "pgtable.h"
 #include "fake_hal.h"
 #include "suites.h"

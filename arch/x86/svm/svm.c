@@ -16,6 +16,7 @@
 #include <asm/nospec-branch.h>
 #include <asm/svm.h>
 #include "pgtable.h"
+#include "npt.h"
 #include "svm.h"
 
 u64 axvm_svm_host_xcr0;
