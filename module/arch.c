@@ -6,7 +6,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
-#include "arch.h"
+#include "axvm.h"
 #include "kunit_export.h"
 
 const struct axvm_arch_ops *axvm_arch;
@@ -23,7 +23,9 @@ int axvm_arch_check(const struct axvm_arch_ops *ops)
 #include "arch_ops.h"
 #undef AXVM_ARCH_OP_OPTIONAL
 #undef AXVM_ARCH_OP
-	return missing || !ops->pte_ops ? -EINVAL : 0;
+	if (!ops->pte_ops || ops->vcpu_size < sizeof(struct axvm_vcpu))
+		return -EINVAL;
+	return missing ? -EINVAL : 0;
 }
 AXVM_EXPORT_FOR_TESTS(axvm_arch_check);
 

@@ -74,6 +74,12 @@ struct axvm_arch_ops {
 #undef AXVM_ARCH_OP
 	/* The stage-2 page table format. */
 	const struct axvm_pte_ops *pte_ops;
+	/*
+	 * The backend's vCPU, which embeds struct axvm_vcpu (KVM's
+	 * vcpu_size): the core allocates it zeroed, vcpu_create fills the
+	 * backend's part, the backend reaches it with container_of.
+	 */
+	size_t vcpu_size;
 };
 
 extern const struct axvm_arch_ops *axvm_arch;

@@ -16,7 +16,7 @@ AXVM_ARCH_OP_OPTIONAL(void, exit, (void))
 AXVM_ARCH_OP_OPTIONAL(int, vm_init, (struct axvm *vm))
 AXVM_ARCH_OP_OPTIONAL(void, vm_destroy, (struct axvm *vm))
 
-/* Allocate/free vcpu->arch. May sleep. */
+/* Set up / tear down the backend's part of the vCPU (vcpu_size). May sleep. */
 AXVM_ARCH_OP(int, vcpu_create, (struct axvm_vcpu *vcpu))
 AXVM_ARCH_OP(void, vcpu_free, (struct axvm_vcpu *vcpu))
 /* Put the vCPU in the entry state of DESIGN.md §4. */

@@ -74,7 +74,6 @@ struct axvm_vcpu {
 	struct axvm_run *run;		/* shared with userspace (mmap) */
 	struct task_struct *thread;	/* managed mode */
 	u64 pcpu_mask;			/* managed: allowed pCPUs, 0 = any */
-	void *arch;			/* backend state */
 
 	/* An exit handed to userspace, completed by the next RUN. */
 	u32 user_exit;			/* AXVM_EXIT_* pending completion */

@@ -40,7 +40,7 @@ struct axvm_vcpu *axvm_vcpu_alloc(struct axvm *vm, u32 id)
 	struct page *run;
 	int ret;
 
-	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	vcpu = kzalloc(vm->arch->vcpu_size, GFP_KERNEL_ACCOUNT);
 	if (!vcpu)
 		return ERR_PTR(-ENOMEM);
 	vcpu->vm = vm;

@@ -80,10 +80,7 @@ static int fake_vcpu_create(struct axvm_vcpu *vcpu)
 
 	if (fake_vcpu_create_should_fail())
 		return -ENOMEM;
-	fv = kzalloc(sizeof(*fv), GFP_KERNEL_ACCOUNT);
-	if (!fv)
-		return -ENOMEM;
-	fv->vcpu = vcpu;
+	fv = axvm_fake_vcpu(vcpu);
 	spin_lock_init(&fv->lock);
 	spin_lock_irqsave(&fake_arch_lock, flags);
 	fv->dry = axvm_fake_arch.dry;
@@ -95,21 +92,18 @@ static int fake_vcpu_create(struct axvm_vcpu *vcpu)
 	fv->seen_vcpu_id = AXVM_HAL_ID_NONE;
 	fv->seen_pcpu_id = AXVM_HAL_ID_NONE;
 	fv->seen_resides_on = -ENOENT;
-	vcpu->arch = fv;
 	atomic_inc(&axvm_fake_arch.vcpus_live);
 	return 0;
 }
 
 static void fake_vcpu_free(struct axvm_vcpu *vcpu)
 {
-	kfree(vcpu->arch);
-	vcpu->arch = NULL;
 	atomic_dec(&axvm_fake_arch.vcpus_live);
 }
 
 static int fake_vcpu_reset(struct axvm_vcpu *vcpu, u64 entry, u32 mode)
 {
-	struct axvm_fake_vcpu *fv = vcpu->arch;
+	struct axvm_fake_vcpu *fv = axvm_fake_vcpu(vcpu);
 	int err = READ_ONCE(axvm_fake_arch.vcpu_reset_err);
 	unsigned long flags;
 
@@ -129,7 +123,7 @@ static int fake_vcpu_reset(struct axvm_vcpu *vcpu, u64 entry, u32 mode)
 
 static void fake_vcpu_load(struct axvm_vcpu *vcpu, int cpu)
 {
-	struct axvm_fake_vcpu *fv = vcpu->arch;
+	struct axvm_fake_vcpu *fv = axvm_fake_vcpu(vcpu);
 
 	atomic_inc(&fv->loads);
 	WRITE_ONCE(fv->load_cpu, cpu);
@@ -138,7 +132,7 @@ static void fake_vcpu_load(struct axvm_vcpu *vcpu, int cpu)
 
 static void fake_vcpu_put(struct axvm_vcpu *vcpu)
 {
-	struct axvm_fake_vcpu *fv = vcpu->arch;
+	struct axvm_fake_vcpu *fv = axvm_fake_vcpu(vcpu);
 
 	atomic_inc(&fv->puts);
 	WRITE_ONCE(fv->loaded, false);
@@ -171,7 +165,7 @@ static void fake_spin_for_kick(struct axvm_vcpu *vcpu,
 
 static int fake_vcpu_run(struct axvm_vcpu *vcpu)
 {
-	struct axvm_fake_vcpu *fv = vcpu->arch;
+	struct axvm_fake_vcpu *fv = axvm_fake_vcpu(vcpu);
 	const struct axvm_hal_ops *hal = vcpu->vm->hal;
 	bool spin = false;
 	int ret = 0, v;
@@ -228,7 +222,7 @@ out:
 
 static int fake_handle_exit(struct axvm_vcpu *vcpu, struct axvm_vexit *exit)
 {
-	struct axvm_fake_vcpu *fv = vcpu->arch;
+	struct axvm_fake_vcpu *fv = axvm_fake_vcpu(vcpu);
 	unsigned long flags;
 	int ret;
 
@@ -256,21 +250,21 @@ static int fake_handle_exit(struct axvm_vcpu *vcpu, struct axvm_vexit *exit)
 
 static void fake_complete_io_in(struct axvm_vcpu *vcpu, u32 value)
 {
-	struct axvm_fake_vcpu *fv = vcpu->arch;
+	struct axvm_fake_vcpu *fv = axvm_fake_vcpu(vcpu);
 
 	FAKE_LOG(fv, io_in, nr_io_in, value);
 }
 
 static void fake_complete_mmio_read(struct axvm_vcpu *vcpu, u64 value)
 {
-	struct axvm_fake_vcpu *fv = vcpu->arch;
+	struct axvm_fake_vcpu *fv = axvm_fake_vcpu(vcpu);
 
 	FAKE_LOG(fv, mmio_in, nr_mmio_in, value);
 }
 
 static void fake_set_hypercall_result(struct axvm_vcpu *vcpu, u64 value)
 {
-	struct axvm_fake_vcpu *fv = vcpu->arch;
+	struct axvm_fake_vcpu *fv = axvm_fake_vcpu(vcpu);
 	unsigned long flags;
 
 	FAKE_LOG(fv, hc_ret, nr_hc, value);
@@ -281,7 +275,7 @@ static void fake_set_hypercall_result(struct axvm_vcpu *vcpu, u64 value)
 
 static int fake_get_regs(struct axvm_vcpu *vcpu, struct axvm_regs *regs)
 {
-	struct axvm_fake_vcpu *fv = vcpu->arch;
+	struct axvm_fake_vcpu *fv = axvm_fake_vcpu(vcpu);
 	unsigned long flags;
 
 	spin_lock_irqsave(&fv->lock, flags);
@@ -292,7 +286,7 @@ static int fake_get_regs(struct axvm_vcpu *vcpu, struct axvm_regs *regs)
 
 static int fake_set_regs(struct axvm_vcpu *vcpu, const struct axvm_regs *regs)
 {
-	struct axvm_fake_vcpu *fv = vcpu->arch;
+	struct axvm_fake_vcpu *fv = axvm_fake_vcpu(vcpu);
 	unsigned long flags;
 
 	spin_lock_irqsave(&fv->lock, flags);
@@ -303,7 +297,7 @@ static int fake_set_regs(struct axvm_vcpu *vcpu, const struct axvm_regs *regs)
 
 static int fake_get_sregs(struct axvm_vcpu *vcpu, struct axvm_sregs *sregs)
 {
-	struct axvm_fake_vcpu *fv = vcpu->arch;
+	struct axvm_fake_vcpu *fv = axvm_fake_vcpu(vcpu);
 	unsigned long flags;
 
 	spin_lock_irqsave(&fv->lock, flags);
@@ -315,7 +309,7 @@ static int fake_get_sregs(struct axvm_vcpu *vcpu, struct axvm_sregs *sregs)
 static int fake_set_sregs(struct axvm_vcpu *vcpu,
 			  const struct axvm_sregs *sregs)
 {
-	struct axvm_fake_vcpu *fv = vcpu->arch;
+	struct axvm_fake_vcpu *fv = axvm_fake_vcpu(vcpu);
 	unsigned long flags;
 
 	spin_lock_irqsave(&fv->lock, flags);
@@ -326,7 +320,7 @@ static int fake_set_sregs(struct axvm_vcpu *vcpu,
 
 static bool fake_interrupt_allowed(struct axvm_vcpu *vcpu)
 {
-	struct axvm_fake_vcpu *fv = vcpu->arch;
+	struct axvm_fake_vcpu *fv = axvm_fake_vcpu(vcpu);
 
 	return READ_ONCE(fv->irq_allowed);
 }
@@ -351,6 +345,7 @@ const struct axvm_arch_ops axvm_fake_arch_ops = {
 	.set_sregs		= fake_set_sregs,
 	.interrupt_allowed	= fake_interrupt_allowed,
 	.pte_ops		= &axvm_x86_pte_ops,
+	.vcpu_size		= sizeof(struct axvm_fake_vcpu),
 };
 
 bool axvm_fake_push(struct axvm_fake_vcpu *fv, struct axvm_vexit exit)

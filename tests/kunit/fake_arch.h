@@ -4,9 +4,9 @@
  * suites share (VMs and threads that clean up after themselves).
  *
  * The core calls its backend as vm->arch->op(vcpu), so the fake's state
- * lives where those calls can find it: per vCPU in vcpu->arch (struct
- * axvm_fake_vcpu), and module-wide in axvm_fake_arch (failure injection
- * and what new vCPUs start with). Suites run one case at a time, so one
+ * lives where those calls can find it: per vCPU in struct
+ * axvm_fake_vcpu, which embeds the vCPU (container_of), and module-wide
+ * in axvm_fake_arch (failure injection and what new vCPUs start with). Suites run one case at a time, so one
  * global is enough; each suite's .init calls axvm_fake_arch_reset().
  *
  * A fake vCPU replays a script: each guest entry (vcpu_run that is not
@@ -41,7 +41,7 @@
 #define AXVM_FAKE_DRY_SUBERROR	0xd47u
 
 struct axvm_fake_vcpu {
-	struct axvm_vcpu *vcpu;
+	struct axvm_vcpu vcpu;		/* first: the core allocates us */
 	spinlock_t lock;		/* everything below, irqsave */
 
 	struct axvm_vexit script[AXVM_FAKE_SCRIPT_LEN];
@@ -103,7 +103,7 @@ void axvm_fake_arch_reset(void);
 
 static inline struct axvm_fake_vcpu *axvm_fake_vcpu(struct axvm_vcpu *vcpu)
 {
-	return vcpu->arch;
+	return container_of(vcpu, struct axvm_fake_vcpu, vcpu);
 }
 
 /* Queue an exit; false when the script is full. */

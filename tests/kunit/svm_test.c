@@ -409,7 +409,6 @@ static void svm_msrpm(struct kunit *test)
 
 struct svm_fake {
 	struct axvm vm;
-	struct axvm_vcpu vcpu;
 	struct axvm_svm_vcpu svm;
 	struct vmcb vmcb;
 	struct axvm_svm_cpu sd;
@@ -420,8 +419,7 @@ static struct svm_fake *svm_fake_new(struct kunit *test)
 	struct svm_fake *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->vcpu.vm = &f->vm;
-	f->svm.vcpu = &f->vcpu;
+	f->svm.vcpu.vm = &f->vm;
 	f->svm.vmcb = &f->vmcb;
 	f->svm.asid_cpu = -1;
 	f->sd.asid_generation = 1;

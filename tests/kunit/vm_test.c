@@ -297,6 +297,10 @@ static void vm_fake_arch_is_complete(struct kunit *test)
 	*partial = axvm_fake_arch_ops;
 	partial->interrupt_allowed = NULL;
 	KUNIT_EXPECT_EQ(test, axvm_arch_check(partial), -EINVAL);
+	/* A vCPU that cannot hold the core's struct is no backend... */
+	*partial = axvm_fake_arch_ops;
+	partial->vcpu_size = sizeof(struct axvm_vcpu) - 1;
+	KUNIT_EXPECT_EQ(test, axvm_arch_check(partial), -EINVAL);
 	/* ...and the optional ones may be missing. */
 	*partial = axvm_fake_arch_ops;
 	partial->probe = NULL;

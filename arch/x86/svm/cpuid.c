@@ -274,7 +274,7 @@ static void axvm_svm_host_cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *
 void axvm_svm_emulate_cpuid(struct axvm_svm_vcpu *svm)
 {
 	struct axvm_svm_cpuid_ctx ctx = {
-		.vcpu_id = svm->vcpu->id,
+		.vcpu_id = svm->vcpu.id,
 		.cr4 = svm->vmcb->save.cr4,
 		.xcr0 = svm->xcr0,
 		.xcr0_mask = axvm_svm_guest_supported_xcr0(),

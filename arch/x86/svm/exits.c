@@ -157,10 +157,10 @@ static int axvm_svm_internal(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit,
 
 static int axvm_svm_exit_unhandled(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
-	struct axvm *vm = svm->vcpu->vm;
+	struct axvm *vm = svm->vcpu.vm;
 
 	axvm_svm_vm_warn(vm, "vcpu %u: unhandled exit 0x%x at rip 0x%llx\n",
-		    svm->vcpu->id, svm->vmcb->control.exit_code,
+		    svm->vcpu.id, svm->vmcb->control.exit_code,
 		    svm->vmcb->save.rip);
 	return axvm_svm_internal(svm, exit, AXVM_INTERNAL_ERROR_UNHANDLED);
 }
@@ -352,12 +352,12 @@ static int axvm_svm_npf_exit(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit,
 static int axvm_svm_decode_failed(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit,
 			     u64 gpa, const u8 *bytes, int reason)
 {
-	struct axvm *vm = svm->vcpu->vm;
+	struct axvm *vm = svm->vcpu.vm;
 	u64 first = 0;
 
 	memcpy(&first, bytes, sizeof(first));
 	axvm_svm_vm_warn(vm, "vcpu %u: MMIO at gpa 0x%llx by an instruction we cannot emulate at rip 0x%llx (%*ph): %s\n",
-		    svm->vcpu->id, gpa, svm->vmcb->save.rip, 8, bytes,
+		    svm->vcpu.id, gpa, svm->vmcb->save.rip, 8, bytes,
 		    axvm_decode_reason_str(reason));
 	exit->kind = AXVM_VEXIT_INTERNAL;
 	exit->internal.suberror = AXVM_INTERNAL_ERROR_DECODE;
@@ -432,7 +432,7 @@ void axvm_svm_complete_mmio_read(struct axvm_vcpu *vcpu, u64 value)
 static int axvm_svm_exit_npf(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
 	struct vmcb_control_area *c = &svm->vmcb->control;
-	struct axvm *vm = svm->vcpu->vm;
+	struct axvm *vm = svm->vcpu.vm;
 	u64 info = c->exit_info_1, gpa = c->exit_info_2;
 	bool populated = false;
 	u32 access;
@@ -472,7 +472,7 @@ static int axvm_svm_exit_npf(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 	 */
 	if (c->exit_int_info & SVM_EXITINTINFO_VALID) {
 		axvm_svm_vm_warn(vm, "vcpu %u: MMIO at gpa 0x%llx while delivering event %#x\n",
-			    svm->vcpu->id, gpa, c->exit_int_info);
+			    svm->vcpu.id, gpa, c->exit_int_info);
 		svm->reinject.inj = 0;
 		exit->kind = AXVM_VEXIT_INTERNAL;
 		exit->internal.suberror = AXVM_INTERNAL_ERROR_DELIVERY;

@@ -35,7 +35,7 @@ void axvm_svm_gwalk_cpu(struct axvm_svm_vcpu *svm, struct axvm_gwalk_cpu *cpu)
 		.efer = save->efer,
 		.maxphyaddr = boot_cpu_data.x86_phys_bits,
 		.read_gpa = axvm_svm_read_gpa,
-		.ctx = &svm->vcpu->vm->aspace,
+		.ctx = &svm->vcpu.vm->aspace,
 	};
 }
 

@@ -124,7 +124,7 @@ static u64 axvm_svm_apic_base(struct axvm_svm_vcpu *svm)
 {
 	u64 val = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE;
 
-	if (svm->vcpu->id == 0)
+	if (svm->vcpu.id == 0)
 		val |= MSR_IA32_APICBASE_BSP;
 	return val;
 }

@@ -124,7 +124,7 @@ static void axvm_svm_request_irq_window(struct vmcb *vmcb)
 
 static void axvm_svm_inject(struct axvm_svm_vcpu *svm, struct axvm_svm_event *ev, u32 kind)
 {
-	struct axvm_vcpu *vcpu = svm->vcpu;
+	struct axvm_vcpu *vcpu = &svm->vcpu;
 
 	svm->vmcb->control.event_inj = ev->inj;
 	svm->vmcb->control.event_inj_err = ev->err;
@@ -137,7 +137,7 @@ static void axvm_svm_inject(struct axvm_svm_vcpu *svm, struct axvm_svm_event *ev
 /* Interrupts off, right before entry. */
 static void axvm_svm_inject_events(struct axvm_svm_vcpu *svm)
 {
-	struct axvm_vcpu *vcpu = svm->vcpu;
+	struct axvm_vcpu *vcpu = &svm->vcpu;
 	struct vmcb *vmcb = svm->vmcb;
 	struct axvm_svm_event irq;
 	int vector;

@@ -139,9 +139,9 @@ int axvm_svm_exit_string_io(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit,
 		return axvm_svm_string_io_unhandled(svm, exit);
 	if (in) {
 		/* Written by axvm_svm_complete_io_in(): it must be RAM now. */
-		if (!axvm_aspace_is_ram(&svm->vcpu->vm->aspace, gpa, size))
+		if (!axvm_aspace_is_ram(&svm->vcpu.vm->aspace, gpa, size))
 			return axvm_svm_string_io_unhandled(svm, exit);
-	} else if (axvm_aspace_read(&svm->vcpu->vm->aspace, gpa, &val, size)) {
+	} else if (axvm_aspace_read(&svm->vcpu.vm->aspace, gpa, &val, size)) {
 		return axvm_svm_string_io_unhandled(svm, exit);
 	}
 
@@ -172,9 +172,9 @@ int axvm_svm_exit_string_io(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit,
 /* INS: the value the core produced goes to guest memory. */
 void axvm_svm_complete_ins(struct axvm_svm_vcpu *svm, u32 value)
 {
-	struct axvm *vm = svm->vcpu->vm;
+	struct axvm *vm = svm->vcpu.vm;
 
 	if (axvm_aspace_write(&vm->aspace, svm->ins_gpa, &value, svm->io_size))
 		axvm_svm_vm_warn(vm, "vcpu %u: INS to gpa 0x%llx lost: not RAM\n",
-			    svm->vcpu->id, svm->ins_gpa);
+			    svm->vcpu.id, svm->ins_gpa);
 }

@@ -149,32 +149,22 @@ phys_addr_t axvm_svm_nested_cr3(struct axvm *vm)
 
 static int axvm_svm_vcpu_create(struct axvm_vcpu *vcpu)
 {
-	struct axvm_svm_vcpu *svm;
+	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 	struct page *page;
-	int ret = -ENOMEM;
 
-	svm = kzalloc(sizeof(*svm), GFP_KERNEL_ACCOUNT);
-	if (!svm)
-		return -ENOMEM;
+	/* The core allocated vcpu_size bytes, zeroed. */
 	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!page)
-		goto err_free_svm;
-	if (!fpu_alloc_guest_fpstate(&svm->fpu))
-		goto err_free_vmcb;
-
-	svm->vcpu = vcpu;
+		return -ENOMEM;
+	if (!fpu_alloc_guest_fpstate(&svm->fpu)) {
+		__free_page(page);
+		return -ENOMEM;
+	}
 	svm->vmcb = page_address(page);
 	svm->vmcb_pa = __sme_set(page_to_phys(page));
 	svm->xcr0 = XFEATURE_MASK_FP;
 	axvm_svm_vmcb_init(svm);
-	vcpu->arch = svm;
 	return 0;
-
-err_free_vmcb:
-	__free_page(page);
-err_free_svm:
-	kfree(svm);
-	return ret;
 }
 
 static void axvm_svm_vcpu_free(struct axvm_vcpu *vcpu)
@@ -182,8 +172,6 @@ static void axvm_svm_vcpu_free(struct axvm_vcpu *vcpu)
 	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 	int cpu;
 
-	if (!svm)
-		return;
 	/*
 	 * A new VMCB may reuse this page: no CPU may believe it still runs
 	 * this vCPU, or the IBPB on switching vCPUs would be skipped.
@@ -193,8 +181,6 @@ static void axvm_svm_vcpu_free(struct axvm_vcpu *vcpu)
 			NULL);
 	fpu_free_guest_fpstate(&svm->fpu);
 	free_page((unsigned long)svm->vmcb);
-	kfree(svm);
-	vcpu->arch = NULL;
 }
 
 /*
@@ -240,4 +226,5 @@ const struct axvm_arch_ops axvm_svm_ops = {
 	.set_sregs		= axvm_svm_set_sregs,
 	.interrupt_allowed	= axvm_svm_interrupt_allowed,
 	.pte_ops		= &axvm_x86_pte_ops,
+	.vcpu_size		= sizeof(struct axvm_svm_vcpu),
 };

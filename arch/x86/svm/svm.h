@@ -58,8 +58,9 @@ struct axvm_svm_event {
 	u32 err;
 };
 
+/* KVM's shape: the generic vCPU first, reached back with container_of. */
 struct axvm_svm_vcpu {
-	struct axvm_vcpu *vcpu;
+	struct axvm_vcpu vcpu;
 	struct vmcb *vmcb;
 	phys_addr_t vmcb_pa;
 
@@ -103,7 +104,7 @@ struct axvm_svm_vcpu {
 
 static inline struct axvm_svm_vcpu *to_svm(struct axvm_vcpu *vcpu)
 {
-	return vcpu->arch;
+	return container_of(vcpu, struct axvm_svm_vcpu, vcpu);
 }
 
 /* Per VM (vm->arch_data). */

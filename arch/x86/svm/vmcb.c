@@ -133,7 +133,7 @@ void axvm_svm_vmcb_init(struct axvm_svm_vcpu *svm)
 void axvm_svm_assign_asid(struct axvm_svm_vcpu *svm, struct axvm_svm_cpu *sd, int cpu)
 {
 	struct vmcb_control_area *c = &svm->vmcb->control;
-	u64 unmap_gen = READ_ONCE(svm->vcpu->vm->aspace.unmap_gen);
+	u64 unmap_gen = READ_ONCE(svm->vcpu.vm->aspace.unmap_gen);
 
 	/*
 	 * Mappings were removed (mm.h: unmap_gen) since this vCPU last ran:
