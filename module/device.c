@@ -191,20 +191,26 @@ struct axvm_device_inst *axvm_devset_find(struct axvm_devset *set, u32 space,
 }
 AXVM_EXPORT_FOR_TESTS(axvm_devset_find);
 
+/* The device after @dev (NULL: the first), port space first, by address. */
+static struct axvm_device_inst *devset_next(struct axvm_devset *set,
+					    struct axvm_device_inst *dev)
+{
+	struct rb_node *n = dev ? rb_next(&dev->node) : NULL;
+	unsigned int s = dev ? dev->space + 1 : 0;
+
+	for (; !n && s < ARRAY_SIZE(set->spaces); s++)
+		n = rb_first(&set->spaces[s]);
+	return n ? rb_entry(n, struct axvm_device_inst, node) : NULL;
+}
+
 int axvm_devset_console_input(struct axvm_devset *set, const u8 *buf,
 			      size_t len)
 {
-	struct axvm_device_inst *dev;
-	struct rb_node *n;
-	unsigned int s;
+	struct axvm_device_inst *dev = NULL;
 
-	for (s = 0; s < ARRAY_SIZE(set->spaces); s++) {
-		for (n = rb_first(&set->spaces[s]); n; n = rb_next(n)) {
-			dev = rb_entry(n, struct axvm_device_inst, node);
-			if (dev->type->input)
-				return dev->type->input(dev, buf, len);
-		}
-	}
+	while ((dev = devset_next(set, dev)))
+		if (dev->type->input)
+			return dev->type->input(dev, buf, len);
 	return -ENXIO;
 }
 AXVM_EXPORT_FOR_TESTS(axvm_devset_console_input);
@@ -246,16 +252,10 @@ AXVM_EXPORT_FOR_TESTS(axvm_devset_write);
 
 void axvm_devset_reset(struct axvm_devset *set)
 {
-	struct axvm_device_inst *dev;
-	struct rb_node *n;
-	unsigned int s;
+	struct axvm_device_inst *dev = NULL;
 
-	for (s = 0; s < ARRAY_SIZE(set->spaces); s++) {
-		for (n = rb_first(&set->spaces[s]); n; n = rb_next(n)) {
-			dev = rb_entry(n, struct axvm_device_inst, node);
-			dev->type->reset(dev);
-		}
-	}
+	while ((dev = devset_next(set, dev)))
+		dev->type->reset(dev);
 }
 AXVM_EXPORT_FOR_TESTS(axvm_devset_reset);
 

@@ -144,12 +144,9 @@ int axvm_vm_finalize(struct axvm *vm)
 	u32 i;
 	int ret;
 
-	ret = axvm_vm_lock_live(vm);
+	ret = axvm_vm_lock_loading(vm);
 	if (ret)
 		return ret;
-	ret = axvm_vm_require_loading(vm);
-	if (ret)
-		goto out;
 	/* Every vCPU of max_vcpus exists from here on (axvm's init()). */
 	for (i = 0; i < vm->max_vcpus; i++) {
 		if (vm->vcpus[i])

@@ -36,15 +36,19 @@ void axvm_vm_free_images(struct axvm *vm)
 	}
 }
 
-int axvm_vm_require_loading(struct axvm *vm)
+int axvm_vm_lock_loading(struct axvm *vm)
 {
-	lockdep_assert_held(&vm->lock);
-	if (axvm_vm_state(vm) != AXVM_VM_LOADING) {
-		axvm_vm_warn(vm, "configuration is only possible while loading (now %s)\n",
-			     axvm_vm_state_name(axvm_vm_state(vm)));
-		return axvm_vm_refusal(axvm_vm_state(vm));
-	}
-	return 0;
+	int ret = axvm_vm_lock_live(vm);
+
+	if (ret)
+		return ret;
+	if (axvm_vm_state(vm) == AXVM_VM_LOADING)
+		return 0;
+	axvm_vm_warn(vm, "configuration is only possible while loading (now %s)\n",
+		     axvm_vm_state_name(axvm_vm_state(vm)));
+	ret = axvm_vm_refusal(axvm_vm_state(vm));
+	mutex_unlock(&vm->lock);
+	return ret;
 }
 
 static int vm_check_entry(u64 entry, u32 mode)
@@ -100,12 +104,9 @@ int axvm_vm_add_region(struct axvm *vm, const struct axvm_memory_region *r)
 	    end > AXVM_GPA_LIMIT)
 		return -EINVAL;
 
-	ret = axvm_vm_lock_live(vm);
+	ret = axvm_vm_lock_loading(vm);
 	if (ret)
 		return ret;
-	ret = axvm_vm_require_loading(vm);
-	if (ret)
-		goto out;
 	/* The limits first, so a refusal changes nothing. */
 	ret = axvm_vm_charge(vm, r->size);
 	if (ret)
@@ -127,12 +128,10 @@ int axvm_vm_del_region(struct axvm *vm, const struct axvm_memory_region *r)
 	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)) || r->flags ||
 	    r->map_type)
 		return -EINVAL;
-	ret = axvm_vm_lock_live(vm);
+	ret = axvm_vm_lock_loading(vm);
 	if (ret)
 		return ret;
-	ret = axvm_vm_require_loading(vm);
-	if (!ret)
-		ret = axvm_aspace_del_region(&vm->aspace, r->gpa, r->size);
+	ret = axvm_aspace_del_region(&vm->aspace, r->gpa, r->size);
 	if (!ret)
 		axvm_vm_uncharge(vm, r->size);
 	mutex_unlock(&vm->lock);
@@ -144,12 +143,10 @@ int axvm_vm_add_device(struct axvm *vm, const struct axvm_device *d)
 {
 	int ret;
 
-	ret = axvm_vm_lock_live(vm);
+	ret = axvm_vm_lock_loading(vm);
 	if (ret)
 		return ret;
-	ret = axvm_vm_require_loading(vm);
-	if (!ret)
-		ret = axvm_devset_add(&vm->devices, d);
+	ret = axvm_devset_add(&vm->devices, d);
 	mutex_unlock(&vm->lock);
 	return ret;
 }
@@ -164,16 +161,13 @@ int axvm_vm_set_entry(struct axvm *vm, const struct axvm_entry *e)
 	ret = vm_check_entry(e->entry, e->mode);
 	if (ret)
 		return ret;
-	ret = axvm_vm_lock_live(vm);
+	ret = axvm_vm_lock_loading(vm);
 	if (ret)
 		return ret;
-	ret = axvm_vm_require_loading(vm);
-	if (!ret) {
-		vm->entry = e->entry;
-		vm->entry_mode = e->mode;
-	}
+	vm->entry = e->entry;
+	vm->entry_mode = e->mode;
 	mutex_unlock(&vm->lock);
-	return ret;
+	return 0;
 }
 AXVM_EXPORT_FOR_TESTS(axvm_vm_set_entry);
 
@@ -197,12 +191,11 @@ int axvm_vm_load_image(struct axvm *vm, void *data, struct axvm_image *req)
 	img->format = req->format;
 	img->gpa = req->gpa;
 
-	ret = axvm_vm_lock_live(vm);
+	ret = axvm_vm_lock_loading(vm);
 	if (ret)
 		goto err_free_img;
-	ret = axvm_vm_require_loading(vm);
 	/* A raw image's entry is known up front: refuse before writing. */
-	if (!ret && req->format == AXVM_IMAGE_RAW &&
+	if (req->format == AXVM_IMAGE_RAW &&
 	    (req->flags & AXVM_IMAGE_SET_ENTRY))
 		ret = vm_check_entry(req->gpa, mode);
 	/* The copy kept for RESTART counts like guest RAM. */

@@ -24,7 +24,8 @@ void axvm_vm_uncharge(struct axvm *vm, u64 bytes);
 void axvm_vm_teardown(struct axvm *vm);
 
 /* vm_config.c, under vm->lock */
-int axvm_vm_require_loading(struct axvm *vm);
+/* axvm_vm_lock_live, and the VM must be loading; unlocked on refusal. */
+int axvm_vm_lock_loading(struct axvm *vm);
 int axvm_vm_create_vcpu_locked(struct axvm *vm, u32 id,
 			       struct axvm_vcpu **out);
 int axvm_vm_reload_images(struct axvm *vm);
