@@ -23,6 +23,7 @@
 #include <linux/smp.h>
 #include "axvm.h"
 #include "vm.h"
+#include "hal_linux.h"
 #include "kunit_export.h"
 
 static DEFINE_PER_CPU(struct axvm_vcpu *, axvm_current_vcpu);
