@@ -3,7 +3,11 @@
 #
 #   make                 the module (for the running kernel) and axvmctl
 #   make check           every test tier, inside QEMU; never loads anything here
+#   make kunit           one tier, the development loop (see below)
+#   make integration     [KERNEL=stock|debug] the same
 #   make demo            boot a QEMU test host and run a VM in it
+#   make bench           KVM and axvm side by side; make bench-smoke: a short run
+#   make layering        the layering check alone
 #   make W=1 C=1         extra warnings / sparse, passed to kbuild
 #   make checkpatch      kernel style check of our sources
 
@@ -15,21 +19,39 @@ CC ?= gcc
 
 export AXVM_VERSION := $(VERSION)
 
-USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi \
+USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi -Itools/lib \
 	       -DAXVM_VERSION='"$(VERSION)"'
 
-.PHONY: all module tools guests user clean check demo bench checkpatch kunit integration
+# libaxvm (tools/lib/axvm), what every VM here is built with: 64-bit for
+# axvmctl, axrun, the example VMM, the test programs and make install;
+# 32-bit for the -m32 test programs. Its own Makefile knows whether it
+# is up to date, so what links it is relinked only when it changed.
+LIBAXVM := $(BUILD)/lib/libaxvm.a
+LIBAXVM32 := $(BUILD)/lib32/libaxvm.a
+
+.PHONY: all module tools guests user clean check demo bench bench-smoke \
+	checkpatch kunit integration layering
 
 all: module tools
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) KCFLAGS='-DAXVM_VERSION=\"$(VERSION)\"' modules
 
-tools:
-	$(MAKE) -C tools/axvmctl OUT=$(BUILD)/user OBJ=$(BUILD)/axvmctl
+tools: $(LIBAXVM)
+	$(MAKE) -C tools/axvmctl OUT=$(BUILD)/user OBJ=$(BUILD)/axvmctl \
+		LIBAXVM_OUT=$(BUILD)/lib
 
-guests:
-	$(MAKE) -C tests/guests OUT=$(BUILD)/user/guests
+guests: $(LIBAXVM)
+	$(MAKE) -C tests/guests OUT=$(BUILD)/user/guests LIBAXVM_OUT=$(BUILD)/lib
+
+.PHONY: lib FORCE
+lib: $(LIBAXVM) $(LIBAXVM32)
+
+$(LIBAXVM): FORCE
+	$(MAKE) -C tools/lib/axvm OUT=$(@D)
+
+$(LIBAXVM32): FORCE
+	$(MAKE) -C tools/lib/axvm OUT=$(@D) ABI=-m32
 
 # Userspace test programs, 64- and 32-bit (the compat ioctl path), static
 # so the busybox test host needs no libraries.
@@ -42,29 +64,42 @@ user: tools guests examples $(foreach t,$(INTEG),$(UBIN)/$(t) $(UBIN)/$(t)32)
 	printf '#!/bin/sh\nG=$$(dirname "$$0")/../guests\nexec sh $$G/run-guests.sh $$G $$G/axrun\n' > $(UBIN)/guests_test
 	chmod 0755 $(UBIN)/guests_test
 
-$(UBIN)/%: tests/integration/%.c tests/integration/tap.h include/uapi/linux/axvm.h
-	@mkdir -p $(UBIN)
-	$(CC) $(USER_CFLAGS) -static -o $@ $<
+USER_HDRS := tests/integration/tap.h include/uapi/linux/axvm.h \
+	     tools/lib/axvm/axvm.h
 
-$(UBIN)/%32: tests/integration/%.c tests/integration/tap.h include/uapi/linux/axvm.h
+$(UBIN)/%: tests/integration/%.c $(USER_HDRS) $(LIBAXVM)
 	@mkdir -p $(UBIN)
-	$(CC) $(USER_CFLAGS) -m32 -static -o $@ $<
+	$(CC) $(USER_CFLAGS) -static -o $@ $< $(LIBAXVM)
+
+$(UBIN)/%32: tests/integration/%.c $(USER_HDRS) $(LIBAXVM32)
+	@mkdir -p $(UBIN)
+	$(CC) $(USER_CFLAGS) -m32 -static -o $@ $< $(LIBAXVM32)
 
 check:
 	python3 scripts/check.py
 
-# One tier at a time, for development.
+# One tier at a time, the development loop: only what the tier boots is
+# built, and incrementally; no sparse, checkpatch, layering check or host
+# tier (make check has them). KERNEL=stock|debug: one kernel only.
 kunit:
 	python3 scripts/check.py --only kunit
 
 integration:
-	python3 scripts/check.py --only integration
+	python3 scripts/check.py --only integration $(if $(KERNEL),--kernel $(KERNEL))
 
 demo:
-	python3 scripts/check.py --demo
+	python3 scripts/demo.py
 
 bench:
-	python3 scripts/check.py --bench
+	python3 scripts/bench.py
+
+# Each benchmark workload a few hundred iterations per side, judged.
+bench-smoke:
+	python3 scripts/bench.py --smoke
+
+# Which part may use which (scripts/layering.py, scripts/layering.known).
+layering:
+	python3 scripts/layering.py --build
 
 # kunit_export.h defines the export macro itself, which checkpatch
 # cannot tell from a misplaced EXPORT_SYMBOL; ops_gen.h holds the
@@ -95,12 +130,13 @@ clean:
 # install copies what `make` built: the module to /lib/modules/KVER/updates
 # (KVER: the kernel KDIR's headers are for; INSTALL_KO= names another
 # build; WITH_MODULE=no skips it), axvmctl to PREFIX/sbin, <linux/axvm.h>
-# to PREFIX/include, the man page, bash completion, docs and the example's
-# source under PREFIX/share, the udev rule and the modprobe.d and
-# sysusers.d files under PREFIX/lib (udev, kmod and systemd read those for
-# PREFIX /usr and /usr/local). Without DESTDIR it then runs depmod,
-# creates group axvm and reloads udev (packaging/post-install.sh); with
-# DESTDIR it leaves that to the package's scripts.
+# and libaxvm's <axvm/axvm.h> to PREFIX/include, libaxvm.a to PREFIX/lib,
+# the man page, bash completion, docs and the example's source under
+# PREFIX/share, the udev rule and the modprobe.d and sysusers.d files
+# under PREFIX/lib (udev, kmod and systemd read those for PREFIX /usr
+# and /usr/local). Without DESTDIR it then runs depmod, creates group
+# axvm and reloads udev (packaging/post-install.sh); with DESTDIR it
+# leaves that to the package's scripts.
 .PHONY: install uninstall dkms-install dkms-uninstall examples
 
 PREFIX ?= /usr/local
@@ -129,11 +165,14 @@ ifneq ($(WITH_MODULE),no)
 	 test "$$v" = "$(KVER)" || { echo "install: $(INSTALL_KO) is built for kernel $$v, not $(KVER) (KDIR=$(KDIR))" >&2; exit 1; }
 endif
 	@test -x $(BUILD)/user/axvmctl || { echo "install: $(BUILD)/user/axvmctl is missing: run 'make' first" >&2; exit 1; }
+	@test -f $(LIBAXVM) || { echo "install: $(LIBAXVM) is missing: run 'make' first" >&2; exit 1; }
 ifneq ($(WITH_MODULE),no)
 	install -D -m 0644 $(INSTALL_KO) $(DESTDIR)$(MODULEDIR)/axvm.ko
 endif
 	install -D -m 0755 $(BUILD)/user/axvmctl $(DESTDIR)$(PREFIX)/sbin/axvmctl
 	install -D -m 0644 include/uapi/linux/axvm.h $(DESTDIR)$(PREFIX)/include/linux/axvm.h
+	install -D -m 0644 tools/lib/axvm/axvm.h $(DESTDIR)$(PREFIX)/include/axvm/axvm.h
+	install -D -m 0644 $(LIBAXVM) $(DESTDIR)$(PREFIX)/lib/libaxvm.a
 	install -D -m 0644 docs/axvmctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/axvmctl.8
 	install -D -m 0644 tools/axvmctl/axvmctl.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/axvmctl
@@ -153,6 +192,8 @@ ifneq ($(WITH_MODULE),no)
 endif
 	rm -f $(DESTDIR)$(PREFIX)/sbin/axvmctl \
 		$(DESTDIR)$(PREFIX)/include/linux/axvm.h \
+		$(DESTDIR)$(PREFIX)/include/axvm/axvm.h \
+		$(DESTDIR)$(PREFIX)/lib/libaxvm.a \
 		$(DESTDIR)$(PREFIX)/share/man/man8/axvmctl.8 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/axvmctl \
 		$(DESTDIR)$(UDEVRULESDIR)/99-axvm.rules \
@@ -161,6 +202,7 @@ endif
 		$(DESTDIR)$(DOCDIR)/examples/axvm-vmm.c \
 		$(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(INSTALL_DOCS)))
 	rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+	rmdir $(DESTDIR)$(PREFIX)/include/axvm 2>/dev/null || true
 	@sh packaging/post-install.sh uninstall "$(if $(filter no,$(WITH_MODULE)),,$(KVER))" \
 		"$(DESTDIR)" "$(PREFIX)"
 
@@ -177,6 +219,7 @@ dkms-uninstall:
 # Static, like the test programs, so it runs in the busybox test host.
 examples: $(BUILD)/user/examples/axvm-vmm
 
-$(BUILD)/user/examples/axvm-vmm: examples/vmm/axvm-vmm.c include/uapi/linux/axvm.h
+$(BUILD)/user/examples/axvm-vmm: examples/vmm/axvm-vmm.c \
+		include/uapi/linux/axvm.h tools/lib/axvm/axvm.h $(LIBAXVM)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -static -o $@ $<
+	$(CC) $(USER_CFLAGS) -static -o $@ $< $(LIBAXVM)

@@ -1,89 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * axbench's axvm backend: a VMM-mode VM through /dev/axvm, built the way
- * axvmctl run builds one (include/uapi/linux/axvm.h): CREATE_VM, RAM,
- * devices, CREATE_VCPU; then LOAD_IMAGE, SET_ENTRY (long mode: the
- * loader writes the GDT and page tables), FINALIZE, START.
+ * axbench's axvm backend: a VMM-mode VM through /dev/axvm, built with
+ * libaxvm (tools/lib/axvm/axvm.h) as axvmctl run builds one: CREATE_VM,
+ * RAM, devices, CREATE_VCPU (its run structure mapped); then
+ * LOAD_IMAGE, SET_ENTRY (long mode: the loader writes the GDT and page
+ * tables), FINALIZE, START.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <linux/axvm.h>
+#include <axvm/axvm.h>
 #include "vmm.h"
 
 struct vm {
-	int fd;
-	int vcpu;
-	struct axvm_run *run;
+	struct axvm_vm ax;
+	struct axvm_vcpu *vcpu;
 };
 
 static int sys_fd = -1;
 
 static int ax_open(void)
 {
-	sys_fd = open("/dev/axvm", O_RDWR | O_CLOEXEC);
-	if (sys_fd < 0)
+	sys_fd = axvm_open();
+	if (sys_fd < 0 || axvm_check_api(sys_fd))
 		return -errno;
-	if (ioctl(sys_fd, AXVM_GET_API_VERSION, 0) != AXVM_API_VERSION)
-		return -EPROTO;
-	if (ioctl(sys_fd, AXVM_CHECK_EXTENSION, AXVM_CAP_HW_VIRT) <= 0)
+	if (axvm_check_extension(sys_fd, AXVM_CAP_HW_VIRT) <= 0)
 		return -ENODEV;
 	return 0;
 }
 
 static void ax_destroy(struct vm *vm)
 {
-	int e = errno;
-
-	if (vm->run && vm->run != MAP_FAILED)
-		munmap(vm->run, AXVM_RUN_SIZE);
-	if (vm->vcpu >= 0)
-		close(vm->vcpu);
-	if (vm->fd >= 0)
-		close(vm->fd);
+	axvm_vm__close(&vm->ax);	/* keeps errno */
 	free(vm);
-	errno = e;
 }
 
 static struct vm *ax_create(const struct vm_opts *o)
 {
 	struct axvm_create_vm c = { .max_vcpus = 1 };
-	struct axvm_memory_region r = {
-		.gpa = 0,
-		.size = o->mem,
-		.flags = AXVM_MEM_READ | AXVM_MEM_WRITE | AXVM_MEM_EXEC,
-		.map_type = AXVM_MAP_ALLOC,
-	};
-	struct axvm_device d = {
-		.type = AXVM_DEV_UART16550,
-		.space = AXVM_SPACE_PIO,
-		.base = 0x3f8,
-		.length = 8,
-		.irq = 4,
-		.name = "com1",
-	};
 	struct vm *vm = calloc(1, sizeof(*vm));
 
 	if (!vm)
 		return NULL;
-	vm->vcpu = -1;
-	vm->fd = ioctl(sys_fd, AXVM_CREATE_VM, &c);
-	if (vm->fd < 0)
+	if (axvm_vm__create(&vm->ax, sys_fd, &c))
 		goto err;
-	if (ioctl(vm->fd, AXVM_SET_MEMORY_REGION, &r))
+	if (axvm_vm__add_ram(&vm->ax, 0, o->mem, AXVM_MEM_READ |
+			     AXVM_MEM_WRITE | AXVM_MEM_EXEC))
 		goto err;
-	if (o->uart && ioctl(vm->fd, AXVM_ADD_DEVICE, &d))
+	if (o->uart && axvm_vm__add_device(&vm->ax, &axvm_dev_com1))
 		goto err;
-	vm->vcpu = ioctl(vm->fd, AXVM_CREATE_VCPU, 0);
-	if (vm->vcpu < 0)
-		goto err;
-	vm->run = mmap(NULL, AXVM_RUN_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       vm->vcpu, 0);
-	if (vm->run == MAP_FAILED)
+	vm->vcpu = axvm_vm__add_vcpu(&vm->ax, 0);
+	if (!vm->vcpu)
 		goto err;
 	return vm;
 err:
@@ -93,43 +61,35 @@ err:
 
 static int ax_load(struct vm *vm, const void *img, size_t size)
 {
-	struct axvm_image im = {
-		.buf = (uintptr_t)img,
-		.size = size,
-		.gpa = GUEST_GPA,
-		.format = AXVM_IMAGE_RAW,
-	};
-	struct axvm_entry e = { .entry = GUEST_GPA, .mode = AXVM_MODE_LONG };
-
-	if (ioctl(vm->fd, AXVM_LOAD_IMAGE, &im) ||
-	    ioctl(vm->fd, AXVM_SET_ENTRY, &e) ||
-	    ioctl(vm->fd, AXVM_FINALIZE, 0) ||
-	    ioctl(vm->fd, AXVM_START, 0))
+	if (axvm_vm__load_raw(&vm->ax, GUEST_GPA, img, size) ||
+	    axvm_vm__set_entry(&vm->ax, GUEST_GPA, AXVM_MODE_LONG) ||
+	    axvm_vm__finalize(&vm->ax) ||
+	    axvm_vm__start(&vm->ax))
 		return -errno;
 	return 0;
 }
 
 static int ax_run(struct vm *vm, struct vmm_exit *x)
 {
-	struct axvm_run *run = vm->run;
+	struct axvm_run *run = vm->vcpu->run;
 
 	memset(x, 0, sizeof(*x));
-	if (ioctl(vm->vcpu, AXVM_RUN, 0)) {
-		x->kind = errno == EINTR ? VX_INTR : VX_OTHER;
+	if (axvm_vcpu__run(vm->vcpu)) {
+		x->kind = VX_OTHER;
 		x->reason = run->exit_reason;
 		return -errno;
 	}
 	x->reason = run->exit_reason;
 	switch (run->exit_reason) {
+	case AXVM_EXIT_INTR:
+		x->kind = VX_INTR;
+		return -EINTR;
 	case AXVM_EXIT_IO:
 		x->kind = VX_IO;
 		x->port = run->io.port;
 		x->size = run->io.size;
 		x->write = run->io.direction == AXVM_IO_OUT;
 		x->data = run->io.data;
-		/* Nobody claims it: all ones for a read, as axvmctl does. */
-		if (!x->write)
-			run->io.data = ~0ULL;
 		break;
 	case AXVM_EXIT_MMIO:
 		x->kind = VX_MMIO;
@@ -137,8 +97,6 @@ static int ax_run(struct vm *vm, struct vmm_exit *x)
 		x->size = run->mmio.len;
 		x->write = run->mmio.is_write;
 		x->data = run->mmio.data;
-		if (!x->write)
-			run->mmio.data = ~0ULL;
 		break;
 	case AXVM_EXIT_HYPERCALL:
 		x->kind = VX_HYPERCALL;
@@ -146,19 +104,21 @@ static int ax_run(struct vm *vm, struct vmm_exit *x)
 		break;
 	default:
 		x->kind = VX_OTHER;
-		break;
+		return 0;
 	}
+	/* Nobody claims it: all ones for a read, as axvmctl does. */
+	axvm_exit_unclaimed(run);
 	return 0;
 }
 
 static void ax_set_immediate_exit(struct vm *vm, bool on)
 {
-	vm->run->immediate_exit = on;
+	vm->vcpu->run->immediate_exit = on;
 }
 
 static void ax_set_hypercall_ret(struct vm *vm, uint64_t ret)
 {
-	vm->run->hypercall.ret = ret;
+	vm->vcpu->run->hypercall.ret = ret;
 }
 
 const struct vmm_ops vmm_axvm = {

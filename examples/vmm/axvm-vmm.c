@@ -2,8 +2,9 @@
 /*
  * axvm-vmm: the smallest useful VMM on /dev/axvm, meant to be read top to
  * bottom. Each numbered step is one part of the API; docs/vmm-guide.md
- * walks through the same steps, include/uapi/linux/axvm.h and docs/api.md
- * are the reference.
+ * walks through the same steps. It is written on libaxvm (<axvm/axvm.h>),
+ * which does the ioctl plumbing; include/uapi/linux/axvm.h and
+ * docs/api.md are the reference for what lies beneath.
  *
  *   axvm-vmm IMAGE   load a flat 64-bit binary at GPA 0x100000 and enter
  *                    it in long mode (e.g. tests/guests/hello.bin)
@@ -15,24 +16,19 @@
  * plays both. The exit status is what the guest wrote to port 0xf4, or 1
  * when something failed.
  *
- * Build: cc -O2 -Wall -o axvm-vmm axvm-vmm.c   (the header installed by
- * "make install", or -I include/uapi in the source tree)
+ * Build: cc -O2 -Wall -o axvm-vmm axvm-vmm.c -laxvm   (the header and
+ * library installed by "make install"; in the source tree, -I include/uapi
+ * -I tools/lib and build/lib/libaxvm.a)
  */
 #include <err.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <unistd.h>
-#include <linux/axvm.h>
+#include <axvm/axvm.h>
 
 #define RAM_SIZE	(2u << 20)	/* guest RAM: 2 MiB at GPA 0 */
 #define IMAGE_GPA	0x100000	/* where an IMAGE is loaded */
-#define IMAGE_MAX	(RAM_SIZE - IMAGE_GPA)
+#define IMAGE_MAX	(1u << 20)	/* what one AXVM_WRITE_GUEST takes */
 #define REAL_GPA	0x1000		/* where the built-in guest is loaded */
 #define COM1		0x3f8		/* the serial port's data register */
 #define COM1_LSR	(COM1 + 5)	/* its line status register */
@@ -52,55 +48,31 @@ static const uint8_t real_guest[] = {
 	0xf4,			/* hlt (never reached) */
 };
 
-static uint8_t image[IMAGE_MAX];
-
-/* Read a flat binary; returns its size. */
-static size_t read_image(const char *path)
-{
-	size_t n = 0;
-	ssize_t r;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		err(1, "%s", path);
-	while ((r = read(fd, image + n, sizeof(image) - n)) > 0)
-		n += r;
-	if (r < 0)
-		err(1, "%s", path);
-	if (n == sizeof(image) && read(fd, &(char){ 0 }, 1) > 0)
-		errx(1, "%s: larger than %u bytes", path, IMAGE_MAX);
-	close(fd);
-	return n;
-}
-
 int main(int argc, char **argv)
 {
 	struct axvm_create_vm cv = { .max_vcpus = 1 };
-	struct axvm_memory_region ram = {
-		.gpa = 0, .size = RAM_SIZE,
-		.flags = AXVM_MEM_READ | AXVM_MEM_WRITE | AXVM_MEM_EXEC,
-		.map_type = AXVM_MAP_ALLOC,
-	};
-	struct axvm_guest_access load = { 0 };
-	struct axvm_entry entry = { 0 };
+	const void *code = real_guest;
+	size_t size = sizeof(real_guest);
+	uint64_t gpa = REAL_GPA;
+	uint32_t mode = AXVM_MODE_REAL;
+	struct axvm_vcpu *vcpu;
 	struct axvm_regs regs;
 	struct axvm_run *run;
-	int sys, vm, vcpu, api;
+	struct axvm_vm vm;
+	void *image;
+	int sys;
 
 	/*
 	 * 1. Open /dev/axvm and check the API version: it changes only if
 	 *    an existing ioctl changes meaning. Features are probed with
-	 *    AXVM_CHECK_EXTENSION instead.
+	 *    axvm_check_extension() (AXVM_CHECK_EXTENSION) instead.
 	 */
-	sys = open("/dev/axvm", O_RDWR | O_CLOEXEC);
+	sys = axvm_open();
 	if (sys < 0)
 		err(1, "/dev/axvm (is axvm.ko loaded? are you in group axvm?)");
-	api = ioctl(sys, AXVM_GET_API_VERSION, 0);
-	if (api != AXVM_API_VERSION)
-		errx(1, "axvm API %d, this program knows %d", api,
-		     AXVM_API_VERSION);
-	if (ioctl(sys, AXVM_CHECK_EXTENSION, AXVM_CAP_VMM_MODE) <= 0)
+	if (axvm_check_api(sys))
+		err(1, "axvm API version %d", AXVM_API_VERSION);
+	if (axvm_check_extension(sys, AXVM_CAP_VMM_MODE) <= 0)
 		errx(1, "this axvm cannot run vCPUs from userspace");
 
 	/*
@@ -108,8 +80,7 @@ int main(int argc, char **argv)
 	 *    KVM way: we run the vCPU with AXVM_RUN on our own thread and
 	 *    the VM lives as long as one of its fds is open.
 	 */
-	vm = ioctl(sys, AXVM_CREATE_VM, &cv);
-	if (vm < 0)
+	if (axvm_vm__create(&vm, sys, &cv))
 		err(1, "AXVM_CREATE_VM");
 
 	/*
@@ -117,103 +88,95 @@ int main(int argc, char **argv)
 	 *    AXVM_MEM_POPULATE) and maps it in the nested page table; guest
 	 *    memory is not mapped into this process.
 	 */
-	if (ioctl(vm, AXVM_SET_MEMORY_REGION, &ram))
+	if (axvm_vm__add_ram(&vm, 0, RAM_SIZE,
+			     AXVM_MEM_READ | AXVM_MEM_WRITE | AXVM_MEM_EXEC))
 		err(1, "AXVM_SET_MEMORY_REGION");
 
 	/*
-	 * 4. Load the code and say where to enter it. AXVM_WRITE_GUEST
-	 *    copies bytes into guest RAM (AXVM_LOAD_IMAGE would also parse
-	 *    ELF and Multiboot). The mode decides the state at entry: in
-	 *    long mode the kernel builds a GDT and page tables that
-	 *    identity-map the low 4 GiB, in GPA 0x9000-0xffff.
+	 * 4. Load the code and say where to enter it. axvm_vm__write()
+	 *    (AXVM_WRITE_GUEST) copies bytes into guest RAM;
+	 *    axvm_vm__load_image() would also parse ELF and Multiboot. The
+	 *    mode decides the state at entry: in long mode the kernel builds
+	 *    a GDT and page tables that identity-map the low 4 GiB, in GPA
+	 *    0x9000-0xffff.
 	 */
 	if (argc > 1) {
-		load.size = read_image(argv[1]);
-		load.gpa = IMAGE_GPA;
-		load.buf = (uintptr_t)image;
-		entry.entry = IMAGE_GPA;
-		entry.mode = AXVM_MODE_LONG;
-	} else {
-		load.size = sizeof(real_guest);
-		load.gpa = REAL_GPA;
-		load.buf = (uintptr_t)real_guest;
-		entry.entry = REAL_GPA;
-		entry.mode = AXVM_MODE_REAL;
+		if (axvm_image_read(argv[1], &image, &size))
+			err(1, "%s", argv[1]);
+		if (size > IMAGE_MAX)
+			errx(1, "%s: larger than %u bytes", argv[1], IMAGE_MAX);
+		code = image;
+		gpa = IMAGE_GPA;
+		mode = AXVM_MODE_LONG;
 	}
-	if (ioctl(vm, AXVM_WRITE_GUEST, &load))
+	if (axvm_vm__write(&vm, gpa, code, size))
 		err(1, "AXVM_WRITE_GUEST");
-	if (ioctl(vm, AXVM_SET_ENTRY, &entry))
+	if (axvm_vm__set_entry(&vm, gpa, mode))
 		err(1, "AXVM_SET_ENTRY");
 
 	/*
-	 * 5. Create vCPU 0 and map its struct axvm_run: after each RUN the
-	 *    kernel says there why it came back, and we answer there.
+	 * 5. Create vCPU 0. In VMM mode libaxvm maps its struct axvm_run
+	 *    too: after each RUN the kernel says there why it came back, and
+	 *    we answer there.
 	 */
-	vcpu = ioctl(vm, AXVM_CREATE_VCPU, 0);
-	if (vcpu < 0)
+	vcpu = axvm_vm__add_vcpu(&vm, 0);
+	if (!vcpu)
 		err(1, "AXVM_CREATE_VCPU");
-	run = mmap(NULL, AXVM_RUN_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		   vcpu, 0);
-	if (run == MAP_FAILED)
-		err(1, "mmap of the vCPU");
+	run = vcpu->run;
 
 	/*
 	 * 6. FINALIZE ends configuration (loading -> loaded) and puts every
 	 *    vCPU in its entry state; registers set after it stick. START
 	 *    makes the VM runnable (loaded -> running).
 	 */
-	if (ioctl(vm, AXVM_FINALIZE, 0))
+	if (axvm_vm__finalize(&vm))
 		err(1, "AXVM_FINALIZE");
 	if (argc <= 1) {
-		if (ioctl(vcpu, AXVM_GET_REGS, &regs))
+		if (axvm_vcpu__get_regs(vcpu, &regs))
 			err(1, "AXVM_GET_REGS");
 		regs.rax = 2;
 		regs.rbx = 2;
-		if (ioctl(vcpu, AXVM_SET_REGS, &regs))
+		if (axvm_vcpu__set_regs(vcpu, &regs))
 			err(1, "AXVM_SET_REGS");
 	}
-	if (ioctl(vm, AXVM_START, 0))
+	if (axvm_vm__start(&vm))
 		err(1, "AXVM_START");
 
 	/*
-	 * 7. Run. AXVM_RUN returns when the guest did something the kernel
-	 *    leaves to us. For an IN, the value we put in run->io.data is
-	 *    what the guest reads when we call AXVM_RUN again.
+	 * 7. Run. axvm_vcpu__run() returns when the guest did something the
+	 *    kernel leaves to us (a signal shows as AXVM_EXIT_INTR). For an
+	 *    IN, the value we put in run->io.data is what the guest reads
+	 *    when we run it again. What we do not play, axvm_exit_unclaimed()
+	 *    answers as an empty machine would: reads all ones, writes
+	 *    dropped, hypercalls -ENOSYS.
 	 *
 	 * 8. The guest's write to port 0xf4 ends this program; exiting
-	 *    closes our fds, and the last close frees a VMM-mode VM.
+	 *    closes our fds, and the last close frees a VMM-mode VM
+	 *    (axvm_vm__close() does it by hand).
 	 */
 	for (;;) {
-		if (ioctl(vcpu, AXVM_RUN, 0)) {
-			if (errno == EINTR)	/* a signal: just go on */
-				continue;
+		if (axvm_vcpu__run(vcpu))
 			err(1, "AXVM_RUN");
-		}
 		switch (run->exit_reason) {
 		case AXVM_EXIT_IO:
 			if (run->io.direction == AXVM_IO_OUT &&
 			    run->io.port == COM1) {
 				putchar((int)(run->io.data & 0xff));
 				fflush(stdout);
-			} else if (run->io.direction == AXVM_IO_OUT &&
-				   run->io.port == EXIT_PORT) {
-				return (int)(run->io.data & 0xff);
-			} else if (run->io.direction == AXVM_IO_IN) {
-				/* A missing port reads as all ones. */
-				run->io.data = run->io.port == COM1_LSR ?
-					       LSR_THRE : ~0ULL;
+				continue;
 			}
-			break;			/* other OUTs: dropped */
-		case AXVM_EXIT_MMIO:
-			if (!run->mmio.is_write)
-				run->mmio.data = ~0ULL;
+			if (run->io.direction == AXVM_IO_OUT &&
+			    run->io.port == EXIT_PORT)
+				return (int)(run->io.data & 0xff);
+			if (run->io.direction == AXVM_IO_IN &&
+			    run->io.port == COM1_LSR) {
+				run->io.data = LSR_THRE;
+				continue;
+			}
 			break;
-		case AXVM_EXIT_HYPERCALL:
-			run->hypercall.ret = (uint64_t)-ENOSYS;
-			break;
-		case AXVM_EXIT_INTR:
+		case AXVM_EXIT_INTR:		/* a signal: just go on */
 		case AXVM_EXIT_HALT:
-			break;
+			continue;
 		case AXVM_EXIT_SYSTEM_DOWN:	/* an in-kernel exit device */
 			return (int)(run->system_down.code & 0xff);
 		case AXVM_EXIT_STOPPED:		/* AXVM_STOP from elsewhere */
@@ -225,8 +188,9 @@ int main(int argc, char **argv)
 			     run->fail_entry.hardware_reason);
 		case AXVM_EXIT_INTERNAL_ERROR:
 			errx(1, "internal error %u", run->internal.suberror);
-		default:
-			errx(1, "exit reason %u", run->exit_reason);
 		}
+		/* Other ports, MMIO, hypercalls: nothing there. */
+		if (!axvm_exit_unclaimed(run))
+			errx(1, "exit reason %u", run->exit_reason);
 	}
 }

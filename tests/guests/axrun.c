@@ -12,24 +12,22 @@
  *   -S         managed mode: kernel threads run it, poll GET_VM_INFO
  *   -l         log MMIO writes ("MMIO W gpa len value")
  *   -F         SET_SREGS checks, then a guest state VMRUN must refuse
- * Unclaimed port and MMIO reads get all ones.
+ * Unclaimed port and MMIO reads get all ones. The VM is built with
+ * libaxvm (tools/lib/axvm/axvm.h): RAM at 0, COM1, debug-exit.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/axvm.h>
+#include <axvm/axvm.h>
 
-static int vm, cfd;
+static struct axvm_vm vm;
+static int cfd;
 static unsigned long irq_delay_ms, irq_line = ~0ul;
 static int irq_before;
 static unsigned long long hc_ret = 0x55;
@@ -55,10 +53,8 @@ static void drain_console(void)
 static void *irq_thread(void *arg)
 {
 	(void)arg;
-	struct axvm_irq irq = { .vcpu = 0, .irq = irq_line };
-
 	usleep(irq_delay_ms * 1000);
-	if (ioctl(vm, AXVM_IRQ_LINE, &irq))
+	if (axvm_vm__irq_line(&vm, 0, irq_line))
 		perror("IRQ_LINE");
 	return NULL;
 }
@@ -72,7 +68,7 @@ static void *stop_thread(void *arg)
 {
 	(void)arg;
 	usleep(stop_ms * 1000);
-	if (ioctl(vm, AXVM_STOP, 0))
+	if (axvm_vm__stop(&vm))
 		perror("STOP");
 	return NULL;
 }
@@ -86,7 +82,7 @@ static int run_managed(unsigned int timeout)
 		usleep(20000);
 		drain_console();
 		memset(&info, 0, sizeof(info));
-		if (ioctl(vm, AXVM_GET_VM_INFO, &info))
+		if (axvm_vm__info(&vm, &info))
 			die("GET_VM_INFO");
 		if (info.state == AXVM_VM_STOPPED) {
 			drain_console();
@@ -97,40 +93,31 @@ static int run_managed(unsigned int timeout)
 		}
 	}
 	printf("RESULT managed timeout\n");
-	ioctl(vm, AXVM_STOP, 0);
+	axvm_vm__stop(&vm);
 	return 124;
 }
 
-struct vcpu_ctx {
-	int fd;
-	int id;
-	struct axvm_run *run;
-};
-
-static int run_vcpu(struct vcpu_ctx *c)
+static int run_vcpu(struct axvm_vcpu *c)
 {
 	struct axvm_run *run = c->run;
-	unsigned long exits = 0;
 
 	for (;;) {
-		int r = ioctl(c->fd, AXVM_RUN, 0);
+		int r = axvm_vcpu__run(c);
 		int err = errno;
 
 		drain_console();
 		errno = err;
 		if (r < 0) {
-			if (errno == EINTR) {
-				printf("RESULT vcpu%d timeout\n", c->id);
-				return 124;
-			}
-			printf("RESULT vcpu%d run-error %s\n", c->id, strerror(errno));
+			printf("RESULT vcpu%u run-error %s\n", c->id,
+			       strerror(errno));
 			return 125;
 		}
-		exits++;
 		switch (run->exit_reason) {
+		case AXVM_EXIT_INTR:	/* the alarm */
+			printf("RESULT vcpu%u timeout\n", c->id);
+			return 124;
 		case AXVM_EXIT_IO:
-			if (run->io.direction == AXVM_IO_IN)
-				run->io.data = 0xffffffff;
+			axvm_exit_unclaimed(run);
 			break;
 		case AXVM_EXIT_MMIO:
 			if (log_mmio && run->mmio.is_write)
@@ -138,8 +125,7 @@ static int run_vcpu(struct vcpu_ctx *c)
 				       (unsigned long long)run->mmio.gpa,
 				       run->mmio.len,
 				       (unsigned long long)run->mmio.data);
-			if (!run->mmio.is_write)
-				run->mmio.data = ~0ULL;
+			axvm_exit_unclaimed(run);
 			break;
 		case AXVM_EXIT_HYPERCALL:
 			printf("HYPERCALL nr %#llx args %llu %llu %llu %llu %llu %llu\n",
@@ -153,18 +139,18 @@ static int run_vcpu(struct vcpu_ctx *c)
 			run->hypercall.ret = hc_ret;
 			break;
 		case AXVM_EXIT_SYSTEM_DOWN:
-			printf("RESULT vcpu%d exit %#llx\n", c->id,
+			printf("RESULT vcpu%u exit %#llx\n", c->id,
 			       (unsigned long long)run->system_down.code);
 			return 0;
 		case AXVM_EXIT_SHUTDOWN:
-			printf("RESULT vcpu%d shutdown\n", c->id);
+			printf("RESULT vcpu%u shutdown\n", c->id);
 			return 126;
 		case AXVM_EXIT_FAIL_ENTRY:
-			printf("RESULT vcpu%d fail_entry %#llx\n", c->id,
+			printf("RESULT vcpu%u fail_entry %#llx\n", c->id,
 			       (unsigned long long)run->fail_entry.hardware_reason);
 			return 126;
 		case AXVM_EXIT_INTERNAL_ERROR:
-			printf("RESULT vcpu%d internal %u %#llx %#llx %#llx %#llx\n",
+			printf("RESULT vcpu%u internal %u %#llx %#llx %#llx %#llx\n",
 			       c->id, run->internal.suberror,
 			       (unsigned long long)run->internal.data[0],
 			       (unsigned long long)run->internal.data[1],
@@ -172,17 +158,17 @@ static int run_vcpu(struct vcpu_ctx *c)
 			       (unsigned long long)run->internal.data[3]);
 			return 126;
 		case AXVM_EXIT_NPF:
-			printf("RESULT vcpu%d npf %#llx %#llx\n", c->id,
+			printf("RESULT vcpu%u npf %#llx %#llx\n", c->id,
 			       (unsigned long long)run->npf.gpa,
 			       (unsigned long long)run->npf.access);
 			return 126;
 		case AXVM_EXIT_STOPPED:
-			printf("RESULT vcpu%d stopped\n", c->id);
+			printf("RESULT vcpu%u stopped\n", c->id);
 			return 0;
 		case AXVM_EXIT_HALT:
 			break;
 		default:
-			printf("RESULT vcpu%d exit_reason %u\n", c->id,
+			printf("RESULT vcpu%u exit_reason %u\n", c->id,
 			       run->exit_reason);
 			return 125;
 		}
@@ -200,16 +186,12 @@ int main(int argc, char **argv)
 	unsigned int mode = AXVM_MODE_LONG, timeout = 20;
 	const char *image = NULL;
 	struct axvm_create_vm cv = { .max_vcpus = 1 };
-	struct axvm_memory_region mr = { 0 };
-	struct axvm_image im = { 0 };
-	struct axvm_device dev = { 0 };
-	struct axvm_entry ent = { 0 };
-	struct vcpu_ctx ctx[64];
+	struct axvm_vcpu *vcpu0;
 	pthread_t th, vth[64];
-	struct stat st;
 	struct timespec t0, t1;
 	struct sigaction sa = { 0 };
-	int sys, fd, opt, i, rc = 0;
+	int sys, opt, i, rc = 0;
+	size_t size;
 	void *buf;
 
 	while ((opt = getopt(argc, argv, "g:m:M:t:i:d:bh:lSn:k:RF")) != -1) {
@@ -267,79 +249,43 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: axrun [options] IMAGE (1-64 vCPUs)\n");
 		return 125;
 	}
-	fd = open(image, O_RDONLY);
-	if (fd < 0 || fstat(fd, &st))
+	if (axvm_image_read(image, &buf, &size))
 		die("image");
-	buf = malloc(st.st_size);
-	if (read(fd, buf, st.st_size) != st.st_size)
-		die("read image");
 
-	sys = open("/dev/axvm", O_RDWR);
+	sys = axvm_open();
 	if (sys < 0)
 		die("open /dev/axvm");
 	cv.max_vcpus = nvcpus;
 	if (managed)
 		cv.flags = AXVM_VM_MANAGED;
-	vm = ioctl(sys, AXVM_CREATE_VM, &cv);
-	if (vm < 0)
+	if (axvm_vm__create(&vm, sys, &cv))
 		die("CREATE_VM");
-	mr.gpa = 0;
-	mr.size = mem;
-	mr.flags = AXVM_MEM_READ | AXVM_MEM_WRITE | AXVM_MEM_EXEC;
-	if (ioctl(vm, AXVM_SET_MEMORY_REGION, &mr))
+	if (axvm_vm__add_ram(&vm, 0, mem, AXVM_MEM_READ | AXVM_MEM_WRITE |
+			     AXVM_MEM_EXEC))
 		die("SET_MEMORY_REGION");
-	im.buf = (unsigned long)buf;
-	im.size = st.st_size;
-	im.gpa = gpa;
-	im.format = AXVM_IMAGE_RAW;
-	if (ioctl(vm, AXVM_LOAD_IMAGE, &im))
+	if (axvm_vm__load_raw(&vm, gpa, buf, size))
 		die("LOAD_IMAGE");
-	dev.type = AXVM_DEV_UART16550;
-	dev.space = AXVM_SPACE_PIO;
-	dev.base = 0x3f8;
-	dev.length = 8;
-	dev.irq = 4;
-	strcpy(dev.name, "com1");
-	if (ioctl(vm, AXVM_ADD_DEVICE, &dev))
+	if (axvm_vm__add_device(&vm, &axvm_dev_com1))
 		die("ADD_DEVICE uart");
-	memset(&dev, 0, sizeof(dev));
-	dev.type = AXVM_DEV_DEBUG_EXIT;
-	dev.space = AXVM_SPACE_PIO;
-	dev.base = 0xf4;
-	dev.length = 4;
-	dev.irq = AXVM_IRQ_NONE;
-	strcpy(dev.name, "exit");
-	if (ioctl(vm, AXVM_ADD_DEVICE, &dev))
+	if (axvm_vm__add_device(&vm, &axvm_dev_debug_exit))
 		die("ADD_DEVICE exit");
-	ent.entry = gpa;
-	ent.mode = mode;
-	if (ioctl(vm, AXVM_SET_ENTRY, &ent))
+	if (axvm_vm__set_entry(&vm, gpa, mode))
 		die("SET_ENTRY");
-	for (i = 0; i < nvcpus; i++) {
-		ctx[i].id = i;
-		ctx[i].fd = ioctl(vm, AXVM_CREATE_VCPU, i);
-		if (ctx[i].fd < 0)
+	/* In VMM mode each vCPU's run structure is mapped with it. */
+	for (i = 0; i < nvcpus; i++)
+		if (!axvm_vm__add_vcpu(&vm, i))
 			die("CREATE_VCPU");
-		if (managed)
-			continue;
-		ctx[i].run = mmap(NULL, AXVM_RUN_SIZE, PROT_READ | PROT_WRITE,
-				  MAP_SHARED, ctx[i].fd, 0);
-		if (ctx[i].run == MAP_FAILED)
-			die("mmap run");
-	}
-	cfd = ioctl(vm, AXVM_GET_CONSOLE_FD, 0);
+	vcpu0 = &vm.vcpus[0];
+	cfd = axvm_vm__console(&vm, O_NONBLOCK);
 	if (cfd < 0)
 		die("GET_CONSOLE_FD");
-	fcntl(cfd, F_SETFL, O_NONBLOCK);
-	if (ioctl(vm, AXVM_FINALIZE, 0))
+	if (axvm_vm__finalize(&vm))
 		die("FINALIZE");
-	if (ioctl(vm, AXVM_START, 0))
+	if (axvm_vm__start(&vm))
 		die("START");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (irq_line != ~0ul && irq_before) {
-		struct axvm_irq irq = { .vcpu = 0, .irq = irq_line };
-
-		if (ioctl(vm, AXVM_IRQ_LINE, &irq))
+		if (axvm_vm__irq_line(&vm, 0, irq_line))
 			die("IRQ_LINE");
 	} else if (irq_line != ~0ul) {
 		pthread_create(&th, NULL, irq_thread, NULL);
@@ -349,23 +295,23 @@ int main(int argc, char **argv)
 	if (bad_sregs) {
 		struct axvm_sregs sr;
 
-		if (ioctl(ctx[0].fd, AXVM_GET_SREGS, &sr))
+		if (axvm_vcpu__get_sregs(vcpu0, &sr))
 			die("GET_SREGS");
 		sr.efer |= 1 << 12;	/* SVME: refused */
-		if (!ioctl(ctx[0].fd, AXVM_SET_SREGS, &sr) || errno != EINVAL)
+		if (!axvm_vcpu__set_sregs(vcpu0, &sr) || errno != EINVAL)
 			printf("SET_SREGS with EFER.SVME not refused\n");
 		sr.efer &= ~(1ULL << 12);
 		sr.reserved[0] = 1;
-		if (!ioctl(ctx[0].fd, AXVM_SET_SREGS, &sr) || errno != EINVAL)
+		if (!axvm_vcpu__set_sregs(vcpu0, &sr) || errno != EINVAL)
 			printf("SET_SREGS with reserved set not refused\n");
 		sr.reserved[0] = 0;
 		sr.cs.attrib |= 0x400;	/* L and D: VMRUN refuses */
-		if (ioctl(ctx[0].fd, AXVM_SET_SREGS, &sr))
+		if (axvm_vcpu__set_sregs(vcpu0, &sr))
 			die("SET_SREGS");
 	}
 	if (managed) {
 		rc = run_managed(timeout);
-		ioctl(vm, AXVM_DESTROY, 0);
+		axvm_vm__destroy(&vm);
 		return rc;
 	}
 	sa.sa_handler = on_alarm;	/* no SA_RESTART: RUN returns EINTR */
@@ -373,10 +319,10 @@ int main(int argc, char **argv)
 	alarm(timeout);
 again:
 	if (nvcpus == 1) {
-		rc = run_vcpu(&ctx[0]);
+		rc = run_vcpu(vcpu0);
 	} else {
 		for (i = 0; i < nvcpus; i++)
-			pthread_create(&vth[i], NULL, vcpu_thread, &ctx[i]);
+			pthread_create(&vth[i], NULL, vcpu_thread, &vm.vcpus[i]);
 		for (i = 0; i < nvcpus; i++) {
 			void *r;
 
@@ -391,12 +337,12 @@ again:
 					(t1.tv_nsec - t0.tv_nsec) / 1000));
 	if (restart) {
 		restart = 0;
-		if (ioctl(vm, AXVM_RESTART, 0))
+		if (axvm_vm__restart(&vm))
 			die("RESTART");
 		printf("RESTARTED\n");
 		goto again;
 	}
-	if (rc == 124 && ioctl(vm, AXVM_STOP, 0))
+	if (rc == 124 && axvm_vm__stop(&vm))
 		printf("STOP failed: %s\n", strerror(errno));
 	return rc;
 }

@@ -12,9 +12,10 @@
 #   2. modinfo of that module: version (= axvmctl --version), license,
 #      author, description, vermagic, a description for every parameter.
 #   3. make install DESTDIR=...: every file, its mode, nothing more; the
-#      header compiles alone; the example VMM builds against it; the man
-#      page renders; a module for another kernel is refused; make
-#      uninstall removes it all.
+#      headers (<linux/axvm.h>, libaxvm's <axvm/axvm.h>) compile alone;
+#      the example VMM builds against them and libaxvm.a; the man page
+#      renders; a module for another kernel is refused; make uninstall
+#      removes it all.
 #   4. what make install runs on the host itself (depmod, groupadd, udev),
 #      with stand-ins for those commands.
 #
@@ -220,6 +221,8 @@ ROOT=$tmp/root
 EXPECTED="0644 /lib/modules/$KVER/updates/axvm.ko
 0755 $PREFIX/sbin/axvmctl
 0644 $PREFIX/include/linux/axvm.h
+0644 $PREFIX/include/axvm/axvm.h
+0644 $PREFIX/lib/libaxvm.a
 0644 $PREFIX/share/man/man8/axvmctl.8
 0644 $PREFIX/share/bash-completion/completions/axvmctl
 0644 $PREFIX/lib/udev/rules.d/99-axvm.rules
@@ -259,19 +262,24 @@ else
 		not_ok "make install: the module installed is the one given"
 
 	inc=$ROOT$PREFIX/include
-	printf '#include <linux/axvm.h>\nint main(void) { return AXVM_API_VERSION != 1; }\n' >"$tmp/hdr.c"
-	check "<linux/axvm.h> installed compiles alone (C11, -Wall -Wextra -Wpedantic -Werror)" \
-		gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -I"$inc" \
-		-o "$tmp/hdr" "$tmp/hdr.c"
-	check "<linux/axvm.h> installed compiles alone, 32-bit" \
-		gcc -m32 -std=c11 -Wall -Wextra -Werror -I"$inc" \
-		-fsyntax-only "$tmp/hdr.c"
-	check "<linux/axvm.h> installed compiles alone as C++" \
-		g++ -x c++ -Wall -Wextra -Werror -I"$inc" -fsyntax-only \
-		"$tmp/hdr.c"
-	check "the installed example VMM builds against the installed header" \
+	lib=$ROOT$PREFIX/lib
+	# Each header alone (the first build also links with libaxvm.a).
+	printf '#include <linux/axvm.h>\nint main(void) { return AXVM_API_VERSION != 1; }\n' >"$tmp/linux.c"
+	printf '#include <axvm/axvm.h>\nint main(void) { return axvm_open() < 0; }\n' >"$tmp/axvm.c"
+	for h in linux axvm; do
+		check "<$h/axvm.h> installed compiles alone (C11, -Wall -Wextra -Wpedantic -Werror)" \
+			gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -I"$inc" \
+			-o "$tmp/$h" "$tmp/$h.c" -L"$lib" -laxvm
+		check "<$h/axvm.h> installed compiles alone, 32-bit" \
+			gcc -m32 -std=c11 -Wall -Wextra -Werror -I"$inc" \
+			-fsyntax-only "$tmp/$h.c"
+		check "<$h/axvm.h> installed compiles alone as C++" \
+			g++ -x c++ -Wall -Wextra -Werror -I"$inc" -fsyntax-only \
+			"$tmp/$h.c"
+	done
+	check "the installed example VMM builds against the installed headers and libaxvm.a" \
 		gcc -O2 -Wall -Wextra -Werror -I"$inc" -o "$tmp/axvm-vmm" \
-		"$ROOT$PREFIX/share/doc/axvm/examples/axvm-vmm.c"
+		"$ROOT$PREFIX/share/doc/axvm/examples/axvm-vmm.c" -L"$lib" -laxvm
 	check "axvmctl.8 renders without warnings" \
 		sh -c "groff -man -ww -z '$ROOT$PREFIX/share/man/man8/axvmctl.8' 2>&1 | grep . && exit 1 || exit 0"
 	grep -qs '^KERNEL=="axvm", SUBSYSTEM=="misc", GROUP="axvm", MODE="0660"$' \

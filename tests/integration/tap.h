@@ -4,9 +4,9 @@
  * "ok N - what" or "not ok N - what" plus what was seen; the harness
  * (scripts/check.py) counts them and matches the plan printed at the end.
  *
- * The second half holds the few /dev/axvm helpers every test program
- * uses. They live here, not in a header of their own, because this is
- * the header the build tracks (Makefile: tests/integration/tap.h).
+ * The second half gives the tests libaxvm (tools/lib/axvm/axvm.h), the
+ * library every VM here is built with, in the shape they call it: on a
+ * bare VM fd, returning what the ioctl returns, -1 and errno on failure.
  * Everything is static inline: a program that does not use a helper
  * must still build with -Werror.
  */
@@ -23,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <linux/axvm.h>
+#include <axvm/axvm.h>
 
 static int tap_n, tap_failed;
 
@@ -104,14 +105,12 @@ static inline int tap_done(void)
 	return tap_failed ? 1 : 0;
 }
 
-/* ---- /dev/axvm helpers --------------------------------------------------- */
+/* ---- /dev/axvm helpers: libaxvm on bare fds ------------------------------ */
 
 #define U64P(p)		((__u64)(uintptr_t)(p))
 
-static inline int axvm_open(void)
-{
-	return open("/dev/axvm", O_RDWR | O_CLOEXEC);
-}
+/* libaxvm's VM calls take a struct axvm_vm: one around a bare VM fd. */
+#define TAP_VM(vm_fd)	(&(struct axvm_vm){ .fd = (vm_fd) })
 
 /* A module parameter from sysfs, or @dflt when it cannot be read. */
 static inline unsigned long long axvm_param(const char *name,
@@ -140,23 +139,25 @@ static inline int axvm_vm_new(int sys, __u32 flags, __u32 max_vcpus,
 			      const char *name, __u32 *id)
 {
 	struct axvm_create_vm c;
-	int fd;
+	struct axvm_vm vm;
 
 	memset(&c, 0, sizeof(c));
 	c.flags = flags;
 	c.max_vcpus = max_vcpus;
 	if (name)
 		strncpy(c.name, name, sizeof(c.name) - 1);
-	fd = ioctl(sys, AXVM_CREATE_VM, &c);
-	if (fd >= 0 && id)
-		*id = c.id;
-	return fd;
+	if (axvm_vm__create(&vm, sys, &c))
+		return -1;
+	if (id)
+		*id = vm.id;
+	return vm.fd;
 }
 
+/* GET_VM_INFO into a poisoned @info: every byte must come back filled. */
 static inline int axvm_info(int vm, struct axvm_vm_info *info)
 {
 	memset(info, 0xa5, sizeof(*info));
-	return ioctl(vm, AXVM_GET_VM_INFO, info);
+	return axvm_vm__info(TAP_VM(vm), info);
 }
 
 /* The VM's state, or -1 when GET_VM_INFO fails. */
@@ -169,27 +170,16 @@ static inline long axvm_state(int vm)
 
 static inline int axvm_region(int vm, __u64 gpa, __u64 size, __u32 flags)
 {
-	struct axvm_memory_region r;
-
-	memset(&r, 0, sizeof(r));
-	r.gpa = gpa;
-	r.size = size;
-	r.flags = flags;
-	r.map_type = AXVM_MAP_ALLOC;
-	return ioctl(vm, AXVM_SET_MEMORY_REGION, &r);
+	return axvm_vm__add_ram(TAP_VM(vm), gpa, size, flags);
 }
 
-/* READ_GUEST or WRITE_GUEST of [gpa, gpa + size) to/from @buf. */
+/* @cmd AXVM_READ_GUEST or AXVM_WRITE_GUEST of [gpa, gpa + size), @buf. */
 static inline int axvm_guest(int vm, unsigned long cmd, __u64 gpa,
 			     void *buf, __u64 size)
 {
-	struct axvm_guest_access ga;
-
-	memset(&ga, 0, sizeof(ga));
-	ga.gpa = gpa;
-	ga.size = size;
-	ga.buf = U64P(buf);
-	return ioctl(vm, cmd, &ga);
+	if (cmd == AXVM_READ_GUEST)
+		return axvm_vm__read(TAP_VM(vm), gpa, buf, size);
+	return axvm_vm__write(TAP_VM(vm), gpa, buf, size);
 }
 
 static inline int axvm_device(int vm, __u32 type, __u32 space, __u64 base,
@@ -203,44 +193,34 @@ static inline int axvm_device(int vm, __u32 type, __u32 space, __u64 base,
 	d.base = base;
 	d.length = length;
 	d.irq = irq;
-	return ioctl(vm, AXVM_ADD_DEVICE, &d);
+	return axvm_vm__add_device(TAP_VM(vm), &d);
 }
 
 static inline int axvm_entry(int vm, __u64 entry, __u32 mode)
 {
-	struct axvm_entry e;
-
-	memset(&e, 0, sizeof(e));
-	e.entry = entry;
-	e.mode = mode;
-	return ioctl(vm, AXVM_SET_ENTRY, &e);
+	return axvm_vm__set_entry(TAP_VM(vm), entry, mode);
 }
 
 /* LIST_VMS with no room: the number of VMs, or -1. */
 static inline long axvm_count(int sys)
 {
-	struct axvm_vm_list l;
-
-	memset(&l, 0, sizeof(l));
-	return ioctl(sys, AXVM_LIST_VMS, &l) ? -1 : (long)l.nr;
+	return axvm_list_vms(sys, NULL);
 }
 
 /* Is VM @id listed? 1, 0, or -1 when LIST_VMS fails. */
 static inline int axvm_listed(int sys, __u32 id)
 {
-	static __u32 ids[4096];
-	struct axvm_vm_list l;
-	__u32 i;
+	uint32_t *ids;
+	int i, n, found = 0;
 
-	memset(&l, 0, sizeof(l));
-	l.nr = 4096;
-	l.ids = U64P(ids);
-	if (ioctl(sys, AXVM_LIST_VMS, &l))
+	n = axvm_list_vms(sys, &ids);
+	if (n < 0)
 		return -1;
-	for (i = 0; i < l.nr && i < 4096; i++)
+	for (i = 0; i < n; i++)
 		if (ids[i] == id)
-			return 1;
-	return 0;
+			found = 1;
+	free(ids);
+	return found;
 }
 
 #endif /* AXVM_TAP_H */

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 #include "axvmctl.h"
 
 #define DETACH_CHAR	0x1d	/* Ctrl-] */
@@ -105,8 +104,9 @@ static int follow(int con_fd)
 int cmd_console(const struct cmd *c, int argc, char **argv)
 {
 	struct termios saved, raw;
+	struct axvm_vm vm;
 	char *pos[1];
-	int sys_fd, vm_fd, con_fd, ret;
+	int sys_fd, con_fd, ret;
 	bool tty;
 	uint32_t id;
 
@@ -115,24 +115,21 @@ int cmd_console(const struct cmd *c, int argc, char **argv)
 		return ret > 0 ? EX_OK : c->misuse;
 	if (parse_vm_id(pos[0], &id))
 		return cmd_misuse(c, "bad VM id \"%s\"", pos[0]);
-	sys_fd = axvm_open_sys(c->name);
+	sys_fd = open_sys(c->name);
 	if (sys_fd < 0)
 		return EX_FAIL;
-	vm_fd = axvm_open_vm(sys_fd, id);
-	if (vm_fd < 0) {
+	if (axvm_vm__open(&vm, sys_fd, id)) {
 		errnof(errno, "%s: vm %u", c->name, id);
 		close(sys_fd);
 		return EX_FAIL;
 	}
-	con_fd = ioctl(vm_fd, AXVM_GET_CONSOLE_FD, 0);
+	con_fd = axvm_vm__console(&vm, O_NONBLOCK);
 	if (con_fd < 0) {
 		errnof(errno, "%s: vm %u: get console fd", c->name, id);
-		close(vm_fd);
+		axvm_vm__close(&vm);
 		close(sys_fd);
 		return EX_FAIL;
 	}
-	fcntl(con_fd, F_SETFD, FD_CLOEXEC);
-	fcntl(con_fd, F_SETFL, fcntl(con_fd, F_GETFL) | O_NONBLOCK);
 
 	catch_signals();
 	/* Raw mode only for a terminal we own (not from the background). */
@@ -155,7 +152,7 @@ int cmd_console(const struct cmd *c, int argc, char **argv)
 	if (ret < 0)
 		errnof(errno, "%s: vm %u: poll", c->name, id);
 	close(con_fd);
-	close(vm_fd);
+	axvm_vm__close(&vm);
 	close(sys_fd);
 	return ret < 0 ? EX_FAIL : EX_OK;
 }

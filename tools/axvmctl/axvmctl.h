@@ -7,13 +7,15 @@
  *               modes (pure functions, unit-tested by test_config.c)
  *   config.c    a JSON VM config (axvisor's keys) -> struct vm_config
  *   overrides.c command-line overrides and the defaults
- *   image.c     reading an image and telling raw, ELF and Multiboot apart
- *   dev.c       /dev/axvm, opening a VM by id, error messages
+ *   dev.c       /dev/axvm, VM ids, error messages
  *   vm_build.c  a struct vm_config -> a configured VM (both modes)
  *   vm_run.c    `run`: vCPU threads, exits, console, timeout, signals
  *   console.c   pumping a console fd to stdout and stdin to it
  *   manage.c    create, lifecycle verbs, list, info, caps, console
  *   print.c     the one printing layer: fields as text or JSON
+ *
+ * Every ioctl goes through libaxvm (tools/lib/axvm/axvm.h), as it does
+ * for any VMM; what is here is the command line around it.
  */
 #ifndef AXVMCTL_H
 #define AXVMCTL_H
@@ -22,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <limits.h>
-#include <linux/axvm.h>
+#include <axvm/axvm.h>
 
 #ifndef AXVM_VERSION
 #define AXVM_VERSION "unknown"
@@ -128,21 +130,6 @@ int config_parse(const char *file, const char *text, struct vm_config *cfg,
 int config_finish(struct vm_config *cfg, const struct vm_opts *o, char *err,
 		  size_t errlen);
 
-/* ---- image.c ------------------------------------------------------------ */
-
-struct image {
-	void *buf;
-	size_t size;
-	uint32_t format;		/* AXVM_IMAGE_* */
-};
-
-/* Read @path; 0, or -1 with errno set. */
-int image_read(const char *path, struct image *img);
-void image_free(struct image *img);
-bool image_is_elf(const void *buf, size_t size);
-/* A valid Multiboot v1 header in the first 8 KiB. */
-bool image_is_multiboot(const void *buf, size_t size);
-
 /* ---- dev.c -------------------------------------------------------------- */
 
 const char *progname(void);
@@ -152,25 +139,20 @@ void errnof(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* $AXVM_DEVICE or /dev/axvm */
-const char *axvm_dev_path(void);
+const char *dev_path(void);
 /* Open /dev/axvm; on failure print "OP: /dev/axvm: error" and return -1. */
-int axvm_open_sys(const char *op);
-/* OPEN_VM: a VM fd, or -1 with errno set. */
-int axvm_open_vm(int sys_fd, uint32_t id);
+int open_sys(const char *op);
 /* A VM id on the command line: 0 or -1. */
 int parse_vm_id(const char *s, uint32_t *id);
 
 /* ---- vm_build.c --------------------------------------------------------- */
 
-#define VM_MAX_VCPUS	64
+#define VM_MAX_VCPUS	AXVM_LIB_MAX_VCPUS
 
 struct vm {
-	int sys_fd, vm_fd;
-	uint32_t id;
-	bool managed;
+	int sys_fd;
+	struct axvm_vm ax;		/* the VM fd, its id, its vCPUs */
 	char label[AXVM_NAME_LEN + 16];	/* "vm hello" / "vm 3", for messages */
-	unsigned int nr_vcpus;
-	int vcpu_fd[VM_MAX_VCPUS];
 	uint64_t entry;
 	uint32_t mode;
 };
@@ -239,7 +221,7 @@ struct cmd {
 	const char *help;		/* one line */
 	const char *detail;		/* `help CMD` text, may be NULL */
 	int misuse;			/* status for a bad command line */
-	unsigned long ioctl;		/* lifecycle verbs: the ioctl */
+	int (*op)(struct axvm_vm *vm);	/* lifecycle verbs: the call */
 };
 
 void cmd_usage(const struct cmd *c, bool to_stderr);

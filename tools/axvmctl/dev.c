@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * axvmctl: the control device and error messages. Every failure message
- * is one line on stderr, "axvmctl: OPERATION: vm ID: what: strerror".
+ * axvmctl: the control device, VM ids and error messages. Every failure
+ * message is one line on stderr, "axvmctl: OPERATION: vm ID: what:
+ * strerror".
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/ioctl.h>
 #include "axvmctl.h"
 
 const char *progname(void)
@@ -48,40 +46,25 @@ void errnof(int err, const char *fmt, ...)
 }
 
 /* $AXVM_DEVICE lets tests and odd setups point elsewhere. */
-const char *axvm_dev_path(void)
+const char *dev_path(void)
 {
 	const char *p = getenv("AXVM_DEVICE");
 
 	return p && *p ? p : "/dev/axvm";
 }
 
-int axvm_open_sys(const char *op)
+int open_sys(const char *op)
 {
-	int fd = open(axvm_dev_path(), O_RDWR | O_CLOEXEC);
+	int fd = axvm_open_path(dev_path());
 
 	if (fd < 0) {
 		int err = errno;
 
 		if (err == ENOENT)
 			errf("%s: %s: %s (is the axvm module loaded?)", op,
-			     axvm_dev_path(), strerror(err));
+			     dev_path(), strerror(err));
 		else
-			errnof(err, "%s: %s", op, axvm_dev_path());
-	}
-	return fd;
-}
-
-int axvm_open_vm(int sys_fd, uint32_t id)
-{
-	struct axvm_open_vm o = { .id = id };
-	int fd = ioctl(sys_fd, AXVM_OPEN_VM, &o);
-
-	if (fd >= 0 && fcntl(fd, F_SETFD, FD_CLOEXEC)) {
-		int err = errno;
-
-		close(fd);
-		errno = err;
-		return -1;
+			errnof(err, "%s: %s", op, dev_path());
 	}
 	return fd;
 }

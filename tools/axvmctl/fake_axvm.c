@@ -2,9 +2,9 @@
 /*
  * A fake /dev/axvm for testing axvmctl on the build machine, where the
  * module can never be loaded. Linked only into build/axvmctl/axvmctl-fake
- * with -Wl,--wrap=open,--wrap=ioctl,--wrap=mmap,--wrap=munmap: our
- * objects' calls come here, libc's own do not. It opens when
- * AXVM_DEVICE=/fake/axvm.
+ * with -Wl,--wrap=open,--wrap=ioctl,--wrap=mmap,--wrap=munmap: the
+ * calls of our objects and of libaxvm come here, libc's own do not. It
+ * opens when AXVM_DEVICE=/fake/axvm.
  *
  * Each vCPU plays $FAKE_SCRIPT, comma-separated steps:
  *   p:TEXT     the guest prints TEXT (in-kernel UART: no exit)
@@ -363,7 +363,10 @@ static long vm_ioctl(struct fvm *v, unsigned long req, unsigned long arg)
 		v->info.nr_vcpus++;
 		return fd;
 	case AXVM_GET_CONSOLE_FD:
-		return dup(v->con_user);
+		fd = dup(v->con_user);
+		if (fd >= 0 && (arg & O_NONBLOCK))
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+		return fd;
 	default:
 		flog("%s", req == AXVM_STOP ? "STOP" : req == AXVM_START ?
 		     "START" : req == AXVM_FINALIZE ? "FINALIZE" : "LIFECYCLE");

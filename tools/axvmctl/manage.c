@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 #include "axvmctl.h"
 
 #define STOP_WAIT_MS	10000
@@ -39,7 +38,7 @@ int cmd_create(const struct cmd *c, int argc, char **argv)
 		goto out;
 	if (vm_build(cfg, true, c->name, &vm))
 		goto out;
-	printf("%u\n", vm.id);
+	printf("%u\n", vm.ax.id);
 	vm_close(&vm);
 	ret = EX_OK;
 out:
@@ -50,29 +49,26 @@ out:
 /* Any VM, by id, without an fd of its own (AXVM_QUERY_VM). */
 static int get_info(int sys_fd, uint32_t id, struct axvm_vm_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	info->id = id;
-	if (ioctl(sys_fd, AXVM_QUERY_VM, info))
+	if (axvm_query_vm(sys_fd, id, info))
 		return -1;
 	info->name[AXVM_NAME_LEN - 1] = '\0';
 	return 0;
 }
 
 /* Open VM @id for @op; on failure print "op: vm ID: error" and return -1. */
-static int open_vm_for(const char *op, uint32_t id, int *sys_fd)
+static int open_vm_for(const char *op, uint32_t id, int *sys_fd,
+		       struct axvm_vm *vm)
 {
-	int fd;
-
-	*sys_fd = axvm_open_sys(op);
+	*sys_fd = open_sys(op);
 	if (*sys_fd < 0)
 		return -1;
-	fd = axvm_open_vm(*sys_fd, id);
-	if (fd < 0) {
+	if (axvm_vm__open(vm, *sys_fd, id)) {
 		errnof(errno, "%s: vm %u", op, id);
 		close(*sys_fd);
 		*sys_fd = -1;
+		return -1;
 	}
-	return fd;
+	return 0;
 }
 
 static int parse_id_arg(const struct cmd *c, int argc, char **argv,
@@ -122,17 +118,17 @@ static int wait_stopped(int sys_fd, uint32_t id)
 int cmd_lifecycle(const struct cmd *c, int argc, char **argv)
 {
 	struct axvm_vm_info info;
-	int sys_fd, vm_fd, err, ret;
+	struct axvm_vm vm;
+	int sys_fd, err, ret;
 	uint32_t id;
 
 	ret = parse_id_arg(c, argc, argv, NULL, &id);
 	if (ret)
 		return ret > 0 ? EX_OK : c->misuse;
-	vm_fd = open_vm_for(c->name, id, &sys_fd);
-	if (vm_fd < 0)
+	if (open_vm_for(c->name, id, &sys_fd, &vm))
 		return EX_FAIL;
 	ret = EX_OK;
-	if (ioctl(vm_fd, c->ioctl, 0)) {
+	if (c->op(&vm)) {
 		err = errno;
 		/* Say why a transition was refused: the state it met. */
 		if ((err == EINVAL || err == EBUSY) &&
@@ -142,48 +138,12 @@ int cmd_lifecycle(const struct cmd *c, int argc, char **argv)
 		else
 			errnof(err, "%s: vm %u", c->name, id);
 		ret = EX_FAIL;
-	} else if (c->ioctl == AXVM_STOP && wait_stopped(sys_fd, id)) {
+	} else if (c->op == axvm_vm__stop && wait_stopped(sys_fd, id)) {
 		ret = EX_FAIL;
 	}
-	close(vm_fd);
+	axvm_vm__close(&vm);
 	close(sys_fd);
 	return ret;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The ids of all VMs, sorted; NULL after printing on failure. */
-static uint32_t *list_ids(int sys_fd, uint32_t *nr)
-{
-	struct axvm_vm_list l;
-	uint32_t room = 64, *ids = NULL, *p;
-
-	for (;;) {
-		p = realloc(ids, room * sizeof(*ids));
-		if (!p) {
-			errnof(ENOMEM, "list");
-			free(ids);
-			return NULL;
-		}
-		ids = p;
-		l = (struct axvm_vm_list){ .nr = room, .ids = (uintptr_t)ids };
-		if (ioctl(sys_fd, AXVM_LIST_VMS, &l)) {
-			errnof(errno, "list: list vms");
-			free(ids);
-			return NULL;
-		}
-		if (l.nr <= room)
-			break;
-		room = l.nr + 16;	/* more came: again, with room */
-	}
-	qsort(ids, l.nr, sizeof(*ids), cmp_u32);
-	*nr = l.nr;
-	return ids;
 }
 
 #define LIST_COLS	6
@@ -195,21 +155,23 @@ int cmd_list(const struct cmd *c, int argc, char **argv)
 	};
 	struct axvm_vm_info *infos = NULL;
 	struct field *cells = NULL;
-	uint32_t i, nr = 0, rows = 0, *ids;
-	int sys_fd, ret;
+	uint32_t i, nr, rows = 0, *ids;
+	int sys_fd, n, ret;
 	bool json;
 
 	ret = parse_simple(c, argc, argv, &json, NULL, 0, 0);
 	if (ret)
 		return ret > 0 ? EX_OK : c->misuse;
-	sys_fd = axvm_open_sys(c->name);
+	sys_fd = open_sys(c->name);
 	if (sys_fd < 0)
 		return EX_FAIL;
-	ids = list_ids(sys_fd, &nr);
-	if (!ids) {
+	n = axvm_list_vms(sys_fd, &ids);
+	if (n < 0) {
+		errnof(errno, "list: list vms");
 		close(sys_fd);
 		return EX_FAIL;
 	}
+	nr = (uint32_t)n;
 	infos = calloc(nr ? nr : 1, sizeof(*infos));
 	cells = calloc((nr ? nr : 1) * LIST_COLS, sizeof(*cells));
 	if (!infos || !cells) {
@@ -249,7 +211,7 @@ int cmd_info(const struct cmd *c, int argc, char **argv)
 	ret = parse_id_arg(c, argc, argv, &json, &id);
 	if (ret)
 		return ret > 0 ? EX_OK : c->misuse;
-	sys_fd = axvm_open_sys(c->name);
+	sys_fd = open_sys(c->name);
 	if (sys_fd < 0)
 		return EX_FAIL;
 	ret = EX_OK;
@@ -282,10 +244,10 @@ int cmd_caps(const struct cmd *c, int argc, char **argv)
 	ret = parse_simple(c, argc, argv, &json, NULL, 0, 0);
 	if (ret)
 		return ret > 0 ? EX_OK : c->misuse;
-	sys_fd = axvm_open_sys(c->name);
+	sys_fd = open_sys(c->name);
 	if (sys_fd < 0)
 		return EX_FAIL;
-	ver = ioctl(sys_fd, AXVM_GET_API_VERSION, 0);
+	ver = axvm_api_version(sys_fd);
 	if (ver < 0) {
 		errnof(errno, "%s: get api version", c->name);
 		close(sys_fd);
@@ -297,7 +259,7 @@ int cmd_caps(const struct cmd *c, int argc, char **argv)
 	f[n++] = (struct field){ .key = "capabilities", .kind = F_STRS,
 				 .strs = names };
 	for (i = 0; i < axvm_nr_caps; i++) {
-		v = ioctl(sys_fd, AXVM_CHECK_EXTENSION, axvm_caps[i].cap);
+		v = axvm_check_extension(sys_fd, axvm_caps[i].cap);
 		if (v < 0) {
 			errnof(errno, "%s: check extension %s", c->name,
 			       axvm_caps[i].name);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit test of axvmctl's parsing, run on the build machine (no module):
- * numbers, sizes, flags, seconds, the Multiboot probe, and the config
- * file: every key form and every error message (file and key named).
+ * numbers, sizes, flags, seconds, libaxvm's Multiboot probe, and the
+ * config file: every key form and every error message (file and key
+ * named).
  * Prints TAP; `make -C tools/axvmctl test` runs it.
  */
 #include <errno.h>
@@ -155,23 +156,24 @@ static void test_multiboot(void)
 	uint32_t buf[2048 + 8] = { 0 };
 
 	buf[0] = 0x464c457f;	/* \x7fELF */
-	ok(image_is_elf(buf, sizeof(buf)) && !image_is_multiboot(buf, sizeof(buf)),
+	ok(axvm_image_is_elf(buf, sizeof(buf)) &&
+	   !axvm_image_is_multiboot(buf, sizeof(buf)),
 	   "ELF without a Multiboot header");
 	buf[100] = 0x1BADB002;
 	buf[101] = 0x3;
 	buf[102] = -(0x1BADB002u + 0x3);
-	ok(image_is_multiboot(buf, sizeof(buf)), "Multiboot header at 400");
+	ok(axvm_image_is_multiboot(buf, sizeof(buf)), "Multiboot header at 400");
 	buf[102]++;
-	ok(!image_is_multiboot(buf, sizeof(buf)), "bad checksum refused");
+	ok(!axvm_image_is_multiboot(buf, sizeof(buf)), "bad checksum refused");
 	buf[102]--;
 	memmove((char *)buf + 402, &buf[100], 12);
 	buf[100] = 0;
-	ok(!image_is_multiboot(buf, sizeof(buf)), "unaligned header refused");
+	ok(!axvm_image_is_multiboot(buf, sizeof(buf)), "unaligned header refused");
 	memset(buf, 0, sizeof(buf));
 	buf[2048] = 0x1BADB002;
 	buf[2050] = -0x1BADB002u;
-	ok(!image_is_multiboot(buf, sizeof(buf)), "header past 8 KiB ignored");
-	ok(!image_is_elf("\x7f" "EL", 3), "3 bytes are not an ELF");
+	ok(!axvm_image_is_multiboot(buf, sizeof(buf)), "header past 8 KiB ignored");
+	ok(!axvm_image_is_elf("\x7f" "EL", 3), "3 bytes are not an ELF");
 }
 
 /* ---- config files ------------------------------------------------------- */

@@ -2,11 +2,11 @@
 /*
  * axvmctl run: a VMM-mode VM in the foreground.
  *
- * One thread per vCPU calls AXVM_RUN on its vCPU fd in a loop and
- * handles what exits to userspace through the mmap'ed struct axvm_run:
- * port I/O and MMIO nobody claims (reads return all ones, writes are
- * dropped; the module counts both), hypercalls (-ENOSYS), and the exits
- * that end the VM. The first vCPU to end the VM decides the exit status
+ * One thread per vCPU runs it (axvm_vcpu__run) in a loop and handles
+ * what exits to userspace through its mapped struct axvm_run: port I/O
+ * and MMIO nobody claims and hypercalls get libaxvm's answers (reads
+ * return all ones, writes are dropped, the module counts both;
+ * hypercalls -ENOSYS); the exits that end the VM decide the status. The first vCPU to end the VM decides the exit status
  * (DESIGN.md §8); the main thread then stops the VM and kicks the other
  * vCPUs out of RUN (immediate_exit and SIGUSR1, as KVM's users do).
  *
@@ -29,8 +29,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include "axvmctl.h"
@@ -42,9 +40,8 @@ struct runner;
 
 struct vcpu_thread {
 	struct runner *r;
+	struct axvm_vcpu *vcpu;
 	unsigned int id;
-	int fd;
-	struct axvm_run *run;
 	pthread_t tid;
 	bool started;
 	atomic_bool done;
@@ -96,7 +93,7 @@ static void decide_from_info(struct runner *r)
 	struct axvm_vm_info info;
 
 	memset(&info, 0, sizeof(info));
-	if (ioctl(r->vm->vm_fd, AXVM_GET_VM_INFO, &info)) {
+	if (axvm_vm__info(&r->vm->ax, &info)) {
 		decide(r, EX_RUN_ERR, "get info: %s", strerror(errno));
 		return;
 	}
@@ -125,22 +122,13 @@ static void decide_from_info(struct runner *r)
 /* Handle one exit; true when this vCPU is done. */
 static bool handle_exit(struct vcpu_thread *t)
 {
-	struct axvm_run *run = t->run;
+	struct axvm_run *run = t->vcpu->run;
 	struct runner *r = t->r;
 
+	/* No device claims the port or address, nobody takes hypercalls. */
+	if (axvm_exit_unclaimed(run))
+		return false;
 	switch (run->exit_reason) {
-	case AXVM_EXIT_IO:
-		/* No device claims the port: reads all ones, writes dropped. */
-		if (run->io.direction == AXVM_IO_IN)
-			run->io.data = ~0ULL;
-		return false;
-	case AXVM_EXIT_MMIO:
-		if (!run->mmio.is_write)
-			run->mmio.data = ~0ULL;
-		return false;
-	case AXVM_EXIT_HYPERCALL:
-		run->hypercall.ret = (uint64_t)-ENOSYS;
-		return false;
 	case AXVM_EXIT_NONE:
 	case AXVM_EXIT_INTR:
 	case AXVM_EXIT_HALT:
@@ -188,9 +176,9 @@ static void *vcpu_main(void *arg)
 	int err;
 
 	while (!atomic_load(&r->stopping)) {
-		if (ioctl(t->fd, AXVM_RUN, 0)) {
+		if (axvm_vcpu__run(t->vcpu)) {
 			err = errno;
-			if (err == EINTR || err == EAGAIN)
+			if (err == EAGAIN)
 				continue;
 			if (atomic_load(&r->stopping))
 				break;
@@ -211,12 +199,12 @@ static void kick_all(struct runner *r)
 {
 	unsigned int i;
 
-	for (i = 0; i < r->vm->nr_vcpus; i++) {
+	for (i = 0; i < r->vm->ax.nr_vcpus; i++) {
 		struct vcpu_thread *t = &r->vcpu[i];
 
 		if (!t->started || atomic_load(&t->done))
 			continue;
-		t->run->immediate_exit = 1;
+		t->vcpu->run->immediate_exit = 1;
 		pthread_kill(t->tid, SIGUSR1);
 	}
 }
@@ -225,7 +213,7 @@ static void request_stop(struct runner *r)
 {
 	if (!atomic_exchange(&r->stopping, true))
 		/* Fails when the VM already stopped by itself: fine. */
-		ioctl(r->vm->vm_fd, AXVM_STOP, 0);
+		axvm_vm__stop(&r->vm->ax);
 	kick_all(r);
 }
 
@@ -299,9 +287,12 @@ static int start_vcpus(struct runner *r, const struct vm_config *cfg)
 	unsigned int i;
 	int err;
 
-	for (i = 0; i < r->vm->nr_vcpus; i++) {
+	for (i = 0; i < r->vm->ax.nr_vcpus; i++) {
 		struct vcpu_thread *t = &r->vcpu[i];
 
+		*t = (struct vcpu_thread){
+			.r = r, .vcpu = &r->vm->ax.vcpus[i], .id = i,
+		};
 		err = pthread_create(&t->tid, NULL, vcpu_main, t);
 		if (err) {
 			decide(r, EX_RUN_ERR, "vcpu %u: thread: %s", i,
@@ -318,7 +309,7 @@ static bool all_done(struct runner *r)
 {
 	unsigned int i;
 
-	for (i = 0; i < r->vm->nr_vcpus; i++)
+	for (i = 0; i < r->vm->ax.nr_vcpus; i++)
 		if (r->vcpu[i].started && !atomic_load(&r->vcpu[i].done))
 			return false;
 	return true;
@@ -407,48 +398,6 @@ static void supervise(struct runner *r, int con_fd, int sig_fd,
 	}
 }
 
-static int get_console(struct runner *r)
-{
-	int fd = ioctl(r->vm->vm_fd, AXVM_GET_CONSOLE_FD, 0);
-
-	if (fd < 0)
-		return -1;
-	fcntl(fd, F_SETFD, FD_CLOEXEC);
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int map_runs(struct runner *r)
-{
-	unsigned int i;
-	void *p;
-
-	for (i = 0; i < r->vm->nr_vcpus; i++) {
-		p = mmap(NULL, AXVM_RUN_SIZE, PROT_READ | PROT_WRITE,
-			 MAP_SHARED, r->vm->vcpu_fd[i], 0);
-		if (p == MAP_FAILED) {
-			errnof(errno, "run: %s: vcpu %u: mmap", r->vm->label, i);
-			return -1;
-		}
-		r->vcpu[i] = (struct vcpu_thread){
-			.r = r, .id = i, .fd = r->vm->vcpu_fd[i], .run = p,
-		};
-	}
-	return 0;
-}
-
-static void unmap_runs(struct runner *r)
-{
-	unsigned int i;
-
-	for (i = 0; i < r->vm->nr_vcpus; i++)
-		if (r->vcpu[i].run)
-			munmap(r->vcpu[i].run, AXVM_RUN_SIZE);
-}
-
 static int run_vm(struct vm *vm, const struct vm_config *cfg,
 		  uint64_t timeout_ms)
 {
@@ -476,14 +425,12 @@ static int run_vm(struct vm *vm, const struct vm_config *cfg,
 		errnof(errno, "run: signalfd");
 		goto out;
 	}
-	con_fd = get_console(r);
+	con_fd = axvm_vm__console(&vm->ax, O_NONBLOCK);
 	if (con_fd < 0) {
 		errnof(errno, "run: %s: get console fd", vm->label);
 		goto out;
 	}
-	if (map_runs(r))
-		goto out;
-	if (ioctl(vm->vm_fd, AXVM_START, 0)) {
+	if (axvm_vm__start(&vm->ax)) {
 		errnof(errno, "run: %s: start", vm->label);
 		goto out;
 	}
@@ -491,7 +438,7 @@ static int run_vm(struct vm *vm, const struct vm_config *cfg,
 		request_stop(r);
 	supervise(r, con_fd, sig_fd, timeout_ms);
 	con_fd = -1;		/* supervise closed it */
-	for (i = 0; i < vm->nr_vcpus; i++) {
+	for (i = 0; i < vm->ax.nr_vcpus; i++) {
 		if (!r->vcpu[i].started)
 			continue;
 		if (atomic_load(&r->vcpu[i].done))
@@ -511,7 +458,6 @@ out:
 		close(sig_fd);
 	if (r->notify_fd >= 0)
 		close(r->notify_fd);
-	unmap_runs(r);
 	free(r);
 	return status;
 }
