@@ -52,6 +52,27 @@ static int vcpu_regs_ioctl(struct axvm_vcpu *vcpu, unsigned int cmd,
 	return -ENOTTY;
 }
 
+/*
+ * A setter while the VM is loading: FINALIZE resets every vCPU to the
+ * entry state, so what it set would be dropped without a word. Refuse
+ * it instead (-EBUSY), before copying anything. vcpu->mutex is held:
+ * FINALIZE resets this vCPU under it and leaves "loading" only after
+ * that, so a setter that sees another state is never undone by it.
+ */
+static bool vcpu_regs_would_be_lost(struct axvm_vcpu *vcpu, unsigned int cmd)
+{
+	struct axvm *vm = vcpu->vm;
+
+	lockdep_assert_held(&vcpu->mutex);
+	if (cmd != AXVM_SET_REGS && cmd != AXVM_SET_SREGS)
+		return false;
+	if (READ_ONCE(vm->state) != AXVM_VM_LOADING)
+		return false;
+	axvm_vm_warn(vm, "vcpu %u: registers set before FINALIZE would be lost: set them after it\n",
+		     vcpu->id);
+	return true;
+}
+
 long axvm_vcpu_ioctl(struct axvm_vcpu *vcpu, unsigned int cmd,
 		     unsigned long arg)
 {
@@ -77,6 +98,8 @@ long axvm_vcpu_ioctl(struct axvm_vcpu *vcpu, unsigned int cmd,
 			return -EINTR;
 		if (vcpu->state == AXVM_VCPU_INVALID)
 			ret = -EBADFD;
+		else if (vcpu_regs_would_be_lost(vcpu, cmd))
+			ret = -EBUSY;
 		else
 			ret = vcpu_regs_ioctl(vcpu, cmd, argp);
 		mutex_unlock(&vcpu->mutex);

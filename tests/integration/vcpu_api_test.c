@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The vCPU fd from userspace, with no guest running: CREATE_VCPU,
- * mmap() of struct axvm_run, GET/SET_REGS, GET/SET_SREGS, INTERRUPT,
- * the entry state of each mode after FINALIZE (DESIGN.md §4), RUN's
+ * mmap() of struct axvm_run, GET/SET_REGS, GET/SET_SREGS (the setters
+ * refused while loading, reset by RESTART), INTERRUPT, the entry state
+ * of each mode after FINALIZE (docs/api.md, "Entry state"), RUN's
  * refusals and immediate_exit, the ENOTTY of VM and system ioctls sent
  * to a vCPU fd, and the VM reference a vCPU fd and its mapping hold.
  * Built 64-bit and 32-bit; prints TAP.
@@ -189,7 +190,25 @@ static void test_regs(void)
 	vcpu = ioctl(vm, AXVM_CREATE_VCPU, 0);
 	if (!tap_check(vm >= 0 && vcpu >= 0, "a vCPU for the registers"))
 		return;
-	tap_ret(ioctl(vcpu, AXVM_GET_REGS, &r), 0, "GET_REGS");
+
+	/* Loading: FINALIZE would reset them, so the setters are refused. */
+	tap_ret(ioctl(vcpu, AXVM_GET_REGS, &r), 0, "GET_REGS while loading");
+	tap_ret(ioctl(vcpu, AXVM_GET_SREGS, &s), 0, "GET_SREGS while loading");
+	r.rip = 0x5000;
+	r.rsp = 0x8000;
+	tap_errno(ioctl(vcpu, AXVM_SET_REGS, &r), EBUSY,
+		  "SET_REGS while loading: EBUSY");
+	tap_errno(ioctl(vcpu, AXVM_SET_SREGS, &s), EBUSY,
+		  "SET_SREGS while loading: EBUSY");
+	tap_eq(axvm_state(vm), AXVM_VM_LOADING, "the VM is still loading");
+	if (!tap_check(!axvm_region(vm, 0, 2 * MiB, RWX) &&
+		       !ioctl(vm, AXVM_FINALIZE, 0), "RAM, FINALIZE"))
+		goto out;
+	tap_ret(ioctl(vcpu, AXVM_GET_REGS, &r), 0, "GET_REGS after FINALIZE");
+	tap_check(r.rip == 0x100000 && r.rsp == 0,
+		  "after FINALIZE: the entry state, not the refused values");
+
+	/* Loaded: they stick. */
 	for (p = &r.rax, i = 0; p <= &r.r15; p++, i++)
 		*p = 0x1111111111111111ULL * (i + 1) + i;
 	r.rip = 0x123456;
@@ -271,6 +290,7 @@ static void test_regs(void)
 	tap_eq(info.stats.injected_irqs, 2, "INTERRUPT counts in injected_irqs");
 	tap_errno(ioctl(vcpu, AXVM_INTERRUPT, BAD_PTR), EFAULT,
 		  "INTERRUPT with a bad pointer: EFAULT");
+out:
 	close(vcpu);
 	close(vm);
 }
@@ -355,6 +375,42 @@ static void test_entry_state(void)
 	close(vm);
 }
 
+/* Registers set after FINALIZE last until RESTART puts back the entry. */
+static void test_regs_restart(void)
+{
+	struct axvm_regs r;
+	struct axvm_sregs s;
+	int vm, vcpu;
+
+	vcpu = finalized(0x100000, AXVM_MODE_LONG, &vm);
+	if (!tap_check(vcpu >= 0, "a long-mode VM for RESTART"))
+		goto out;
+	ioctl(vcpu, AXVM_GET_REGS, &r);
+	ioctl(vcpu, AXVM_GET_SREGS, &s);
+	r.rip = 0x200000;
+	r.rsp = 0x8000;
+	s.cr3 = 0x5000;
+	tap_ret(ioctl(vcpu, AXVM_SET_REGS, &r), 0, "SET_REGS after FINALIZE");
+	tap_ret(ioctl(vcpu, AXVM_SET_SREGS, &s), 0, "SET_SREGS after FINALIZE");
+	tap_ret(ioctl(vm, AXVM_START, 0), 0, "START");
+	memset(&r, 0, sizeof(r));
+	ioctl(vcpu, AXVM_GET_REGS, &r);
+	tap_check(r.rip == 0x200000 && r.rsp == 0x8000,
+		  "START keeps the registers set after FINALIZE");
+	tap_ret(ioctl(vm, AXVM_STOP, 0), 0, "STOP");
+	tap_ret(ioctl(vcpu, AXVM_SET_REGS, &r), 0, "SET_REGS while stopped");
+	tap_ret(ioctl(vm, AXVM_RESTART, 0), 0, "RESTART");
+	ioctl(vcpu, AXVM_GET_REGS, &r);
+	ioctl(vcpu, AXVM_GET_SREGS, &s);
+	tap_check(r.rip == 0x100000 && r.rsp == 0 && s.cr3 == 0xa000,
+		  "RESTART puts the vCPU back in the entry state");
+	tap_ret(ioctl(vm, AXVM_STOP, 0), 0, "STOP");
+out:
+	if (vcpu >= 0)
+		close(vcpu);
+	close(vm);
+}
+
 static void test_run_refused(void)
 {
 	struct axvm_run *run;
@@ -398,6 +454,7 @@ int main(void)
 	test_mmap();
 	test_regs();
 	test_entry_state();
+	test_regs_restart();
 	test_run_refused();
 	close(sys);
 	return tap_done();

@@ -587,6 +587,55 @@ static void uapi_vcpu_regs_refused_when_invalid(struct kunit *test)
 			(long)-EBADFD);
 }
 
+/*
+ * SET_REGS/SET_SREGS while loading would be undone by FINALIZE's reset:
+ * refused with -EBUSY before anything is copied (a kernel pointer would
+ * give -EFAULT), registers untouched. GET_* stay allowed: they reach the
+ * copy (-EFAULT). After FINALIZE the setters reach it too.
+ */
+static void uapi_vcpu_set_regs_refused_while_loading(struct kunit *test)
+{
+	struct axvm *vm = loading_vm(test);
+	struct axvm_fake_vcpu *fv;
+	struct axvm_vcpu *vcpu;
+	struct axvm_regs before, after;
+	void *kbuf = kunit_kzalloc(test, 512, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, kbuf);
+	KUNIT_ASSERT_EQ(test, axvm_vm_create_vcpu(vm, 0, &vcpu), 0);
+	fv = axvm_fake_vcpu(vcpu);
+	before = fv->regs;
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_ioctl(vcpu, AXVM_SET_REGS,
+					      (unsigned long)kbuf),
+			(long)-EBUSY);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_ioctl(vcpu, AXVM_SET_SREGS,
+					      (unsigned long)kbuf),
+			(long)-EBUSY);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_ioctl(vcpu, AXVM_GET_REGS,
+					      (unsigned long)kbuf),
+			(long)-EFAULT);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_ioctl(vcpu, AXVM_GET_SREGS,
+					      (unsigned long)kbuf),
+			(long)-EFAULT);
+	after = fv->regs;
+	KUNIT_EXPECT_EQ(test, memcmp(&before, &after, sizeof(before)), 0);
+	KUNIT_EXPECT_EQ(test, (u32)READ_ONCE(vm->state), (u32)AXVM_VM_LOADING);
+
+	/* Loaded, and on to stopped: the setters are let through. */
+	axvm_fake_vm_finalize(test, vm);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_ioctl(vcpu, AXVM_SET_REGS,
+					      (unsigned long)kbuf),
+			(long)-EFAULT);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_ioctl(vcpu, AXVM_SET_SREGS,
+					      (unsigned long)kbuf),
+			(long)-EFAULT);
+	KUNIT_ASSERT_EQ(test, axvm_vm_start(vm), 0);
+	KUNIT_ASSERT_EQ(test, axvm_vm_stop(vm), 0);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_ioctl(vcpu, AXVM_SET_REGS,
+					      (unsigned long)kbuf),
+			(long)-EFAULT);
+}
+
 /* ---- /dev/axvm ------------------------------------------------------------------ */
 
 enum { WANT_VERSION = 1000, WANT_MAX_VCPUS, WANT_MAX_VMS };
@@ -663,6 +712,7 @@ static struct kunit_case uapi_cases[] = {
 	KUNIT_CASE_PARAM(uapi_vm_ioctl, vm_ioctl_gen_params),
 	KUNIT_CASE_PARAM(uapi_vcpu_ioctl, vcpu_ioctl_gen_params),
 	KUNIT_CASE(uapi_vcpu_regs_refused_when_invalid),
+	KUNIT_CASE(uapi_vcpu_set_regs_refused_while_loading),
 	KUNIT_CASE_PARAM(uapi_system_ioctl, system_gen_params),
 	{}
 };

@@ -94,36 +94,43 @@ struct axvm_open_vm {
 
 /* ---- VM fd -------------------------------------------------------------- */
 
-/* VM states: axvm's VMStatus. */
+/* VM states: axvm's VMStatus (docs/api.md, "VM states"). */
 enum axvm_vm_state {
 	AXVM_VM_LOADING = 0,	/* created, being configured */
 	AXVM_VM_LOADED = 1,	/* configured (FINALIZE) */
 	AXVM_VM_RUNNING = 2,
-	AXVM_VM_SUSPENDED = 3,
-	AXVM_VM_STOPPING = 4,
-	AXVM_VM_STOPPED = 5,
+	AXVM_VM_SUSPENDED = 3,	/* PAUSE: RUN sleeps in the kernel */
+	AXVM_VM_STOPPING = 4,	/* only while STOP pulls the vCPUs out */
+	AXVM_VM_STOPPED = 5,	/* exit_reason says why; RESTART */
 };
 
 /* Why a VM stopped (axvm_vm_info.exit_reason). */
 enum axvm_stop_reason {
 	AXVM_STOP_NONE = 0,
-	AXVM_STOP_REQUESTED = 1,	/* STOP ioctl or unload */
-	AXVM_STOP_DEBUG_EXIT = 2,	/* guest wrote exit_code to port 0xf4 */
+	AXVM_STOP_REQUESTED = 1,	/* STOP, DESTROY when suspended, unload */
+	/* the guest wrote exit_code to a debug-exit device (AXVM_ADD_DEVICE) */
+	AXVM_STOP_DEBUG_EXIT = 2,
 	AXVM_STOP_SHUTDOWN = 3,		/* triple fault */
 	AXVM_STOP_FAIL_ENTRY = 4,	/* hardware refused the guest state */
-	AXVM_STOP_INTERNAL_ERROR = 5,
-	AXVM_STOP_POWEROFF = 6,
+	AXVM_STOP_INTERNAL_ERROR = 5,	/* exit_code: suberror or -errno */
+	AXVM_STOP_POWEROFF = 6,		/* reserved: nothing produces it yet */
 };
 
+/*
+ * Counted for the whole VM since creation (RESTART keeps them);
+ * docs/api.md, "Statistics". "Unhandled" means no in-kernel device
+ * claimed the access: in VMM mode each such access is an exit to
+ * userspace, counted whether or not the VMM then handles it.
+ */
 struct axvm_vm_stats {
-	__u64 exits;
-	__u64 io_exits;
-	__u64 mmio_exits;
-	__u64 unhandled_io;
-	__u64 unhandled_mmio;
-	__u64 injected_irqs;
-	__u64 hypercalls;
-	__u64 halts;
+	__u64 exits;		/* every exit from the guest */
+	__u64 io_exits;		/* port accesses, claimed or not */
+	__u64 mmio_exits;	/* MMIO accesses, claimed or not */
+	__u64 unhandled_io;	/* VMM mode: each AXVM_EXIT_IO */
+	__u64 unhandled_mmio;	/* VMM mode: each AXVM_EXIT_MMIO and _NPF */
+	__u64 injected_irqs;	/* vectors queued (IRQ_LINE, INTERRUPT, devices) */
+	__u64 hypercalls;	/* VMMCALL at CPL 0 */
+	__u64 halts;		/* HLT exits */
 	__u64 npf_populated;	/* RAM pages populated on first touch */
 	__u64 reserved[7];
 };
@@ -183,9 +190,10 @@ struct axvm_guest_access {
 #define AXVM_IMAGE_ELF		1	/* PT_LOAD segments; entry = e_entry */
 #define AXVM_IMAGE_MULTIBOOT	2	/* Multiboot v1 ELF32 */
 
+/* Entry modes: the state each gives a vCPU is in docs/api.md, "Entry state". */
 #define AXVM_MODE_REAL		0
 #define AXVM_MODE_PROTECTED	1
-#define AXVM_MODE_LONG		2
+#define AXVM_MODE_LONG		2	/* the default (entry 0x100000) */
 
 #define AXVM_IMAGE_SET_ENTRY	(1u << 0)	/* make the image's entry the VM's */
 #define AXVM_IMAGE_VALID_FLAGS	AXVM_IMAGE_SET_ENTRY
@@ -227,7 +235,11 @@ struct axvm_device {
 /* arg: the vCPU id, 0..max_vcpus-1; returns a vCPU fd. */
 #define AXVM_CREATE_VCPU	_IO(AXVMIO, 0x17)
 
-/* Entry point and mode for every vCPU (axvm's bsp/ap entries). */
+/*
+ * Entry point and mode for every vCPU (axvm's bsp/ap entries). In
+ * protected and long mode FINALIZE and RESTART write a GDT (and page
+ * tables) into guest RAM at 0x9000-0xffff; RSP is 0 and there is no IDT.
+ */
 struct axvm_entry {
 	__u64 entry;
 	__u32 mode;		/* AXVM_MODE_* */
@@ -236,12 +248,18 @@ struct axvm_entry {
 };
 #define AXVM_SET_ENTRY		_IOW(AXVMIO, 0x18, struct axvm_entry)
 
-/* Lifecycle (DESIGN.md §2); each refuses an illegal transition. */
+/*
+ * Lifecycle (docs/api.md, "VM states"; docs/design.md, "Lifecycle");
+ * each refuses an illegal transition. FINALIZE and RESTART reset every
+ * vCPU to the entry state; RESTART also drops RAM contents and reloads
+ * the images.
+ */
 #define AXVM_FINALIZE		_IO(AXVMIO, 0x19)	/* loading -> loaded */
 #define AXVM_START		_IO(AXVMIO, 0x1a)	/* loaded -> running */
 #define AXVM_PAUSE		_IO(AXVMIO, 0x1b)	/* running -> suspended */
 #define AXVM_RESUME		_IO(AXVMIO, 0x1c)	/* suspended -> running */
-#define AXVM_STOP		_IO(AXVMIO, 0x1d)	/* -> stopped */
+/* running, suspended -> stopping -> stopped; returns once stopped */
+#define AXVM_STOP		_IO(AXVMIO, 0x1d)
 #define AXVM_RESTART		_IO(AXVMIO, 0x1e)	/* stopped -> running */
 #define AXVM_DESTROY		_IO(AXVMIO, 0x1f)	/* managed: drop the module's ref */
 
@@ -258,6 +276,12 @@ struct axvm_irq {
 
 /* ---- vCPU fd ------------------------------------------------------------ */
 
+/*
+ * Run until an exit needs userspace. On a suspended VM it sleeps until
+ * RESUME, STOP or a signal; on a stopped one it returns 0 at once with
+ * the stop's exit (STOPPED, SYSTEM_DOWN, SHUTDOWN). docs/api.md,
+ * "Running a vCPU".
+ */
 #define AXVM_RUN		_IO(AXVMIO, 0x80)
 
 struct axvm_regs {
@@ -265,6 +289,11 @@ struct axvm_regs {
 	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
 	__u64 rip, rflags;
 };
+/*
+ * The SET_* register ioctls fail with -EBUSY while the VM is loading:
+ * FINALIZE resets every vCPU to the entry state, so set them after it.
+ * RESTART resets them too.
+ */
 #define AXVM_GET_REGS		_IOR(AXVMIO, 0x81, struct axvm_regs)
 #define AXVM_SET_REGS		_IOW(AXVMIO, 0x82, struct axvm_regs)
 
@@ -304,13 +333,17 @@ enum axvm_exit_reason {
 	AXVM_EXIT_MMIO = 2,
 	AXVM_EXIT_IO = 3,
 	AXVM_EXIT_SHUTDOWN = 4,		/* triple fault */
-	AXVM_EXIT_SYSTEM_DOWN = 5,	/* debug-exit or poweroff */
+	AXVM_EXIT_SYSTEM_DOWN = 5,	/* a write to a debug-exit device */
 	AXVM_EXIT_FAIL_ENTRY = 6,
 	AXVM_EXIT_INTERNAL_ERROR = 7,
-	AXVM_EXIT_NPF = 8,		/* nested page fault nobody claims */
+	/*
+	 * VMM mode: an access the kernel cannot emulate (a fetch or page
+	 * walk outside RAM, an access the region's flags forbid)
+	 */
+	AXVM_EXIT_NPF = 8,
 	AXVM_EXIT_INTR = 9,		/* interrupted (signal or immediate_exit) */
-	AXVM_EXIT_HALT = 10,
-	AXVM_EXIT_STOPPED = 11,		/* the VM was stopped */
+	AXVM_EXIT_HALT = 10,		/* reserved, never returned: HLT sleeps */
+	AXVM_EXIT_STOPPED = 11,		/* the VM was stopped (or is stopping) */
 };
 
 #define AXVM_IO_IN		0
@@ -320,7 +353,7 @@ enum axvm_exit_reason {
 #define AXVM_RUN_SIZE		4096
 
 struct axvm_run {
-	/* in */
+	/* in: nonzero, RUN returns -EINTR before entering; RUN never clears it */
 	__u8 immediate_exit;
 	__u8 pad0[7];
 	/* out */
