@@ -283,8 +283,8 @@ static void hal_kick_cpu(const struct axvm_hal_ops *hal,
 	 * about @cpu, so interrupt @cpu another way (KVM's kick is this
 	 * reschedule IPI; any interrupt makes the guest exit).
 	 */
-	if (smp_call_function_single_async(cpu, &vcpu->kick_csd))
-		smp_send_reschedule(cpu);
+	if (smp_call_function_single_async(cpu, &vcpu->kick_csd) == -EBUSY)
+		smp_send_reschedule(cpu);	/* never to an offline CPU (-ENXIO) */
 }
 
 const struct axvm_hal_ops axvm_hal_linux = {
