@@ -73,6 +73,18 @@ static bool vcpu_regs_would_be_lost(struct axvm_vcpu *vcpu, unsigned int cmd)
 	return true;
 }
 
+/*
+ * The vCPU's lock for a register ioctl. A managed VM's vCPU thread holds
+ * it for as long as the VM runs: say so (-EBUSY) rather than wait for a
+ * STOP that may never come. Otherwise wait, as for a RUN in progress.
+ */
+static int vcpu_lock_for_regs(struct axvm_vcpu *vcpu)
+{
+	if (axvm_vm_managed(vcpu->vm))
+		return mutex_trylock(&vcpu->mutex) ? 0 : -EBUSY;
+	return mutex_lock_killable(&vcpu->mutex) ? -EINTR : 0;
+}
+
 long axvm_vcpu_ioctl(struct axvm_vcpu *vcpu, unsigned int cmd,
 		     unsigned long arg)
 {
@@ -84,6 +96,9 @@ long axvm_vcpu_ioctl(struct axvm_vcpu *vcpu, unsigned int cmd,
 	case AXVM_RUN:
 		if (arg)
 			return -EINVAL;
+		/* The kernel runs a managed VM's vCPUs, nobody else. */
+		if (axvm_vm_managed(vcpu->vm))
+			return -EBUSY;
 		/* A fatal signal only: RUN is where userspace waits. */
 		if (mutex_lock_killable(&vcpu->mutex))
 			return -EINTR;
@@ -94,8 +109,9 @@ long axvm_vcpu_ioctl(struct axvm_vcpu *vcpu, unsigned int cmd,
 	case AXVM_SET_REGS:
 	case AXVM_GET_SREGS:
 	case AXVM_SET_SREGS:
-		if (mutex_lock_killable(&vcpu->mutex))
-			return -EINTR;
+		ret = vcpu_lock_for_regs(vcpu);
+		if (ret)
+			return ret;
 		if (vcpu->state == AXVM_VCPU_INVALID)
 			ret = -EBADFD;
 		else if (vcpu_regs_would_be_lost(vcpu, cmd))

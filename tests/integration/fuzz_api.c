@@ -57,10 +57,9 @@
 
 /*
  * Seconds a thread may take to come back once the run is over: first
- * with signals alone, then again after every VM of ours was stopped (a
- * managed VM's vCPU thread holds the vCPU's mutex while the VM runs, so
- * a RUN or register ioctl on it waits for a STOP by design). Generous:
- * the debug kernel under TCG is slow, and only a hang should fail.
+ * with signals alone, then (to tell the rest of a hang) again after
+ * every VM of ours was stopped. Generous: the debug kernel under TCG is
+ * slow, and only a hang should fail.
  */
 #define GRACE_SIGNALS	30
 #define GRACE_STOPPED	30
@@ -164,10 +163,10 @@ static const struct {
 	[OP_DESTROY]	= { "DESTROY", { EBUSY, EINVAL, ENOENT } },
 	[OP_IRQ_LINE]	= { "IRQ_LINE", { EINVAL, ENOENT, EFAULT } },
 	[OP_GET_CONSOLE_FD] = { "GET_CONSOLE_FD", { EINVAL, EMFILE, ENOMEM } },
-	[OP_RUN]	= { "RUN", { EINTR, EINVAL, EBADFD, ENOMEM } },
-	[OP_GET_REGS]	= { "GET_REGS", { EBADFD, EFAULT } },
+	[OP_RUN]	= { "RUN", { EINTR, EINVAL, EBADFD, ENOMEM, EBUSY } },
+	[OP_GET_REGS]	= { "GET_REGS", { EBUSY, EBADFD, EFAULT } },
 	[OP_SET_REGS]	= { "SET_REGS", { EBUSY, EBADFD, EINVAL, EFAULT } },
-	[OP_GET_SREGS]	= { "GET_SREGS", { EBADFD, EFAULT } },
+	[OP_GET_SREGS]	= { "GET_SREGS", { EBUSY, EBADFD, EFAULT } },
 	[OP_SET_SREGS]	= { "SET_SREGS", { EBUSY, EBADFD, EINVAL, EFAULT } },
 	[OP_INTERRUPT]	= { "INTERRUPT", { EINVAL, EFAULT } },
 	[OP_WRONG_IOCTL] = { "ioctl on the wrong fd", { ENOTTY, EINVAL } },
@@ -755,6 +754,11 @@ static void snippet(struct worker *w, struct code *c)
 		} else {
 			mov64(c, RAX, rnd_val(w));
 		}
+		/* CR4.PAE stays set: see qemu_lme_without_pae(). */
+		if (i == 2) {
+			eb(c, 2, 0x48, 0x0d);
+			e32(c, 1U << 5);		/* or rax, imm32 */
+		}
 		/*
 		 * Not CR8: QEMU 7.2 (our test host) aborts when a nested
 		 * guest writes CR8 while a virtual interrupt is pending
@@ -784,10 +788,13 @@ static void snippet(struct worker *w, struct code *c)
 		else
 			eb(c, 3, 0x0f, 0x21, 0xc0 + 8 * dr);	/* mov rax, drN */
 	} else if (k < 85) {			/* EFER: flip a bit */
+		unsigned int bit = rnd(w, 15);
+
+		/* Never LME (8): see qemu_lme_without_pae(). */
 		mov32(c, RCX, 0xc0000080);
 		eb(c, 2, 0x0f, 0x32);
 		eb(c, 1, 0x35);
-		e32(c, 1U << rnd(w, 16));		/* xor eax, imm32 */
+		e32(c, 1U << (bit + (bit >= 8)));	/* xor eax, imm32 */
 		eb(c, 2, 0x0f, 0x30);
 	} else if (k < 89) {			/* wild access in and out of RAM */
 		mov64(c, RAX, rnd(w, 3) ? rnd(w, 0x10000) : rnd_gpa(w));
@@ -1789,6 +1796,25 @@ static void mutate_seg(struct worker *w, struct axvm_segment *s)
 	}
 }
 
+/*
+ * QEMU 7.2 (our test host's CPU) crashes the host when a nested guest
+ * exits with EFER.LME set, CR0.PG clear and CR4.PAE clear, a state real
+ * CPUs allow: do_vmexit() restores the host's CR0 before its CR4, and
+ * cpu_x86_update_cr0() returns early, leaving paging off, when it sees
+ * paging turned on with LME set and PAE (still the guest's) clear. The
+ * host then runs its next instruction without paging: a triple fault.
+ * KVM's guests would do the same to it. A bug of the emulator, not of
+ * ours: the fuzzer keeps its guests out of that state (docs/design.md,
+ * "What the test hosts' emulator gets wrong").
+ * Guest code never sets LME and never clears PAE; SET_SREGS gets PAE
+ * wherever LME is set without paging.
+ */
+static void qemu_lme_without_pae(struct axvm_sregs *sr)
+{
+	if ((sr->efer & (1ULL << 8)) && !(sr->cr0 & (1ULL << 31)))
+		sr->cr4 |= 1ULL << 5;
+}
+
 static void sregs_step(struct worker *w, struct ref *r)
 {
 	struct axvm_sregs sr;
@@ -1816,6 +1842,7 @@ static void sregs_step(struct worker *w, struct ref *r)
 		default: mutate_seg(w, segs[rnd(w, ARRAY_SIZE(segs))]); break;
 		}
 	}
+	qemu_lme_without_pae(&sr);
 	doing(w, "SET_SREGS", r->id, r->managed);
 	note(OP_SET_SREGS, ioctl(r->fd, AXVM_SET_SREGS, &sr));
 }
@@ -1856,36 +1883,15 @@ static void mmap_step(struct worker *w, struct ref *r)
 	munmap(m, len);
 }
 
-static int managed_waiters;	/* __atomic: threads in a managed vCPU call */
-
 static void vcpu_step(struct worker *w)
 {
 	struct axvm_interrupt intr;
 	struct ref r;
 	__u32 k = rnd(w, 100);
-	int waiting = 0;
 
 	if (grab(w, FD_VCPU, &r))
 		return;
-	/*
-	 * A managed VM's vCPU thread holds the vCPU while the VM runs: a
-	 * RUN or register call waits for a STOP. Rarely, then, and one
-	 * thread at a time, or all of them end up waiting.
-	 */
-	if (r.managed && k < 72) {
-		if (!one_in(w, 10)) {
-			drop(&r);
-			return;
-		}
-		if (__atomic_add_fetch(&managed_waiters, 1,
-				       __ATOMIC_ACQ_REL) > 1) {
-			__atomic_sub_fetch(&managed_waiters, 1,
-					   __ATOMIC_ACQ_REL);
-			drop(&r);
-			return;
-		}
-		waiting = 1;
-	}
+	/* A managed VM's vCPU: RUN, and register calls while it runs, EBUSY. */
 	if (k < 50) {
 		run_step(w, &r);
 	} else if (k < 62) {
@@ -1904,8 +1910,6 @@ static void vcpu_step(struct worker *w)
 	} else {
 		wrong_ioctl_step(w, r.fd, 1);
 	}
-	if (waiting)
-		__atomic_sub_fetch(&managed_waiters, 1, __ATOMIC_ACQ_REL);
 	drop(&r);
 }
 
@@ -2515,17 +2519,6 @@ static int all_done(void)
 }
 
 /* Is every thread still out waiting on a managed VM's vCPU? */
-static int only_managed_waits(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < NR_WORKERS; i++)
-		if (!__atomic_load_n(&workers[i].done, __ATOMIC_ACQUIRE) &&
-		    !__atomic_load_n(&workers[i].op_mvcpu, __ATOMIC_ACQUIRE))
-			return 0;
-	return 1;
-}
-
 static void report_stuck(const char *why)
 {
 	unsigned int i;
@@ -2612,22 +2605,18 @@ static void wait_for(int (*cond)(void), double secs)
 		nap(0.02);
 }
 
-static int no_signal_waits(void)
-{
-	return all_done() || only_managed_waits();
-}
-
 /* 1 when every thread is back (joined). */
 static int watchdog(pthread_t sig_thread)
 {
 	pthread_t t;
 	int ok, i;
 
-	wait_for(no_signal_waits, GRACE_SIGNALS);
-	ok = no_signal_waits();
+	/* A managed VM's vCPU answers EBUSY while it runs: none may wait. */
+	wait_for(all_done, GRACE_SIGNALS);
+	ok = all_done();
 	if (!ok)
 		report_stuck("did not come back on signals");
-	tap_check(ok, "every thread not waiting on a managed VM's vCPU came back within %d s of the end, on signals alone",
+	tap_check(ok, "every thread came back within %d s of the end, on signals alone",
 		  GRACE_SIGNALS);
 	if (!all_done()) {
 		report_stuck("waits");
@@ -2886,17 +2875,6 @@ int main(void)
 	unsigned int i;
 	int ok = 1;
 
-	/*
-	 * Off in `make check` until the host soft lockup it found is fixed
-	 * (Debian kernel, seeds 11465064007523 and 4219454182484: CPU#1
-	 * stuck ~40 s in, RCU stalls): a hang there fails the whole run.
-	 * AXVM_FUZZ=1 runs it. Said as a SKIP, never silently.
-	 */
-	if (!getenv("AXVM_FUZZ")) {
-		tap_skip("host soft lockup found, not yet fixed (AXVM_FUZZ=1 runs it)",
-			 "stateful API fuzzer");
-		return tap_done();
-	}
 	seed = env_u64("AXVM_FUZZ_SEED", (__u64)time(NULL) ^ ((__u64)getpid() << 32));
 	dur = (double)env_u64("AXVM_FUZZ_SECONDS", sizeof(long) == 8 ? 40 : 8);
 	sys = axvm_open();

@@ -21,7 +21,8 @@
  * A lost kick is usually rescued by the next host tick or migration, so
  * there is no timing threshold: the only clock is a watchdog that fails
  * the test, naming the request and the state of its vCPU's thread, when
- * a request has not been observed in 20 s. Only with nohz_full on the
+ * a request has not been observed in 20 s although the vCPU's thread
+ * had 2 s of CPU meanwhile (see thread_cpu_ns()). Only with nohz_full on the
  * probes' CPU (the kernel command line; Debian's kernel has NO_HZ_FULL)
  * does nothing rescue a probe whose kick was lost: then it is a hang,
  * and the watchdog says so. How long requests took is printed as "# "
@@ -59,6 +60,13 @@
  * interrupted that CPU, so 60 s could let one pass.
  */
 #define WATCHDOG_S	20
+/*
+ * ... and only if its vCPU's RUN thread had this much CPU time meanwhile
+ * (see thread_cpu_ns()); a request held up longer than STARVED_S by a
+ * thread that never gets a CPU fails all the same.
+ */
+#define RAN_MS		2000
+#define STARVED_S	120
 #define SLOW_MS		250	/* "slow" ack, reported, never judged */
 #define RESTART_EVERY_S	2
 #define PROBE_EVERY_MS	100	/* see migrator() */
@@ -239,6 +247,10 @@ struct vcpu_ctx {
 	int run_errno;
 
 	unsigned long flips;		/* the migrator's */
+
+	/* The watchdog's: the request it times, the thread's CPU then. */
+	unsigned int wd_vec, wd_inj_ms;
+	__u64 wd_cpu_ns;
 };
 
 /* What a controller or the main thread waits for (watchdog names it). */
@@ -286,6 +298,9 @@ struct vm_ctx {
 
 	int phase, phase_vcpu;		/* A(): see enum phase */
 	unsigned int phase_ms;		/* A() */
+	unsigned int wd_phase_ms;	/* the watchdog's, as in vcpu_ctx */
+	__u64 wd_cpu_ns[NR_VCPUS];
+	unsigned long starved;		/* A(): requests it let wait */
 
 	/* The controller's counts. */
 	unsigned long pauses, restarts, ran_while_paused, ctl_errors;
@@ -396,6 +411,40 @@ static char thread_state(int tid, int *cpu)
 	return strrchr(buf, ')')[2];
 }
 
+/*
+ * The CPU time a thread has had, in ns (the first field of schedstat:
+ * user, kernel and guest time alike), or 0 when unknown.
+ *
+ * A kick can only be lost by a vCPU that is in guest mode, on a CPU: a
+ * RUN thread the host scheduler keeps off every CPU is waiting, not
+ * lost. That happens under emulation. Once seen under QEMU TCG, the test
+ * host's timer interrupts stopped for 10 s while one vCPU stayed in
+ * guest mode on CPU 0 and no other thread ran (no tick, no exit, the
+ * trace clock frozen on both CPUs); afterwards CFS charged that thread
+ * the 10 s and kept it off the CPUs for over 20 s, so its guest took
+ * the IRQ late, through no fault of the kick. So a request counts as
+ * lost only when the vCPU's thread had RAN_MS of CPU time while it
+ * waited (a spinning guest in guest mode gets that in RAN_MS of wall
+ * time when it runs alone): then a kick, or a tick, was due many times.
+ */
+static __u64 thread_cpu_ns(int tid)
+{
+	char path[64], buf[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	return strtoull(buf, NULL, 10);
+}
+
 static __u64 heartbeat(struct vm_ctx *vm, int id)
 {
 	__u64 hb = ~0ULL;
@@ -436,9 +485,10 @@ static void print_vcpu_state(struct vcpu_ctx *c)
 	int cpu, tid = A(c->tid);
 	char st = tid ? thread_state(tid, &cpu) : '?';
 
-	printf("# vm%d vcpu%d: RUN thread %d state %c on CPU %d, %s RUN; IRQ in flight %#x\n",
+	printf("# vm%d vcpu%d: RUN thread %d state %c on CPU %d, %s RUN, %.1f s of CPU; IRQ in flight %#x\n",
 	       c->vm->idx, c->id, tid, st, cpu,
-	       A(c->in_run) ? "inside" : "outside", A(c->outstanding));
+	       A(c->in_run) ? "inside" : "outside",
+	       tid ? thread_cpu_ns(tid) / 1e9 : 0.0, A(c->outstanding));
 }
 
 /* ---- RUN threads ----------------------------------------------------------- */
@@ -969,10 +1019,41 @@ static int age_ms(unsigned int since)
 	return (int)(now_ms() - since);
 }
 
+/*
+ * Has a request to @vm waited too long? @age ms since it was made; @c
+ * the vCPU whose thread must run to answer it. With @c NULL, @cpu0 is
+ * an array of NR_VCPUS and the request waits for every vCPU to leave
+ * the guest (PAUSE, STOP): the thread that gained the most CPU stands
+ * for the vCPU that did not leave. @new_req tells a new request from
+ * the one timed before: the CPU times are taken then.
+ */
+static int overdue(struct vm_ctx *vm, struct vcpu_ctx *c, int new_req,
+		   __u64 *cpu0, int age)
+{
+	__u64 ran_ns = 0, t;
+	int i, n = c ? 1 : NR_VCPUS;
+
+	for (i = 0; i < n; i++) {
+		t = thread_cpu_ns(A((c ? c : &vm->vcpu[i])->tid));
+		if (new_req)
+			cpu0[i] = t;
+		if (t - cpu0[i] > ran_ns)
+			ran_ns = t - cpu0[i];
+	}
+	if (age <= watchdog_s * 1000)
+		return 0;
+	if (ran_ns / 1000000 >= RAN_MS || age > STARVED_S * 1000)
+		return 1;
+	/* Counted once per request: its threads did not get a CPU. */
+	if (age - 500 <= watchdog_s * 1000)
+		INC(vm->starved);
+	return 0;
+}
+
 static void *watchdog(void *arg)
 {
-	int v, i, ph, age, limit = watchdog_s * 1000;
-	unsigned int vec;
+	int v, i, ph, pv, age, fresh;
+	unsigned int vec, stamp;
 
 	(void)arg;
 	pin_self();
@@ -985,9 +1066,15 @@ static void *watchdog(void *arg)
 				struct vcpu_ctx *c = &vm->vcpu[i];
 
 				vec = A(c->outstanding);
-				age = age_ms(A(c->inj_ms));
-				if (vec && vec != CLAIMED &&
-				    vec == A(c->outstanding) && age > limit)
+				stamp = A(c->inj_ms);
+				age = age_ms(stamp);
+				if (!vec || vec == CLAIMED ||
+				    vec != A(c->outstanding))
+					continue;
+				fresh = vec != c->wd_vec || stamp != c->wd_inj_ms;
+				c->wd_vec = vec;
+				c->wd_inj_ms = stamp;
+				if (overdue(vm, c, fresh, &c->wd_cpu_ns, age))
 					lost("vm%d vcpu%d: vector %#x (%s%s) injected %d ms ago, never acknowledged",
 					     v, i, vec,
 					     c->inj_line ? "IRQ_LINE" : "INTERRUPT",
@@ -995,13 +1082,24 @@ static void *watchdog(void *arg)
 					     age);
 			}
 			ph = A(vm->phase);
-			age = age_ms(A(vm->phase_ms));
-			if (ph != PH_IDLE && ph == A(vm->phase) && age > limit)
+			pv = A(vm->phase_vcpu);
+			stamp = A(vm->phase_ms);
+			age = age_ms(stamp);
+			if (ph == PH_IDLE || ph != A(vm->phase))
+				continue;
+			fresh = stamp != vm->wd_phase_ms;
+			vm->wd_phase_ms = stamp;
+			/* A drain waits for IRQs: those are timed above. */
+			if (ph == PH_DRAIN ? age > STARVED_S * 1000 :
+			    overdue(vm, pv >= 0 && pv < NR_VCPUS ?
+					&vm->vcpu[pv] : NULL,
+				    fresh, vm->wd_cpu_ns, age))
 				lost("vm%d: waited %d ms for %s (vCPU %d)", v,
-				     age, phase_names[ph], A(vm->phase_vcpu));
+				     age, phase_names[ph], pv);
 		}
+		/* It waits for the requests above: those are timed there. */
 		age = age_ms(A(main_phase_ms));
-		if (A(main_phase) != PH_IDLE && age > limit)
+		if (A(main_phase) != PH_IDLE && age > STARVED_S * 1000)
 			lost("main: waited %d ms for the final STOP and the threads to finish",
 			     age);
 	}
@@ -1137,6 +1235,8 @@ static void report_vm(struct vm_ctx *vm)
 	       vm->idx, max_lat / 1e6, lat_n, slow, SLOW_MS, repeats);
 	printf("# vm%d: %lu probes: worst inject->ack %.1f ms, %lu took 4 ms or more (a tick at HZ=250: a lost kick would look like that)\n",
 	       vm->idx, probes, probe_max / 1e6, probe_slow);
+	printf("# vm%d: %lu requests waited over %d s for RUN threads the host kept off the CPUs (see thread_cpu_ns)\n",
+	       vm->idx, A(vm->starved), watchdog_s);
 	if (!tap_check(!idle && inj == ack,
 		       "vm%d: every IRQ acknowledged by its vCPU (%lu injected, %lu acked, over %d vCPUs)",
 		       vm->idx, inj, ack, NR_VCPUS))

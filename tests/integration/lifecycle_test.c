@@ -365,6 +365,79 @@ static void test_managed_running(void)
 #endif
 }
 
+/*
+ * @cmd on @vcpu from a child, whose answer (0 or an errno) must come
+ * within 5 s: -1 when it did not (the call waited). The VM is stopped
+ * then, which ends any wait on its vCPU, and the child reaped.
+ */
+static int vcpu_call_answer(int vm, int vcpu, unsigned long cmd)
+{
+	struct axvm_regs regs;
+	struct pollfd p;
+	int fds[2], ret = -1;
+	pid_t pid;
+
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		int e = ioctl(vcpu, cmd, cmd == AXVM_RUN ? NULL : &regs) ?
+			errno : 0;
+
+		_exit(write(fds[1], &e, sizeof(e)) != sizeof(e));
+	}
+	p.fd = fds[0];
+	p.events = POLLIN;
+	if (pid > 0 && poll(&p, 1, 5000) == 1 &&
+	    read(fds[0], &ret, sizeof(ret)) != sizeof(ret))
+		ret = -1;
+	if (ret < 0)
+		ioctl(vm, AXVM_STOP, 0);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	close(fds[0]);
+	close(fds[1]);
+	return ret;
+}
+
+/* The kernel runs a managed VM's vCPUs: their fds never wait for it. */
+static void test_managed_vcpu_fd(void)
+{
+	static const __u8 hlt_loop[] = { 0xfa, 0xf4, 0xeb, 0xfd };
+	struct axvm_regs regs;
+	struct axvm_image img;
+	int vm, vcpu;
+	__u32 id;
+
+	vm = axvm_vm_new(sys, AXVM_VM_MANAGED, 1, "lc-mvcpu", &id);
+	memset(&img, 0, sizeof(img));
+	img.buf = U64P(hlt_loop);
+	img.size = sizeof(hlt_loop);
+	img.gpa = 0x100000;
+	img.flags = AXVM_IMAGE_SET_ENTRY;
+	if (!tap_check(vm >= 0 && !axvm_region(vm, 0, 2 * MiB, RWX) &&
+		       !ioctl(vm, AXVM_LOAD_IMAGE, &img),
+		       "a managed VM whose guest halts, for its vCPU fd"))
+		return;
+	vcpu = tap_fd(ioctl(vm, AXVM_CREATE_VCPU, 0),
+		      "CREATE_VCPU on a managed VM: an fd");
+	tap_ret(ioctl(vm, AXVM_FINALIZE, 0), 0, "FINALIZE");
+	tap_ret(ioctl(vm, AXVM_START, 0), 0, "START");
+	tap_eq(vcpu_call_answer(vm, vcpu, AXVM_GET_REGS), EBUSY,
+	       "GET_REGS while its thread runs the vCPU: EBUSY at once");
+	tap_eq(vcpu_call_answer(vm, vcpu, AXVM_RUN), EBUSY,
+	       "RUN on a managed VM's vCPU: EBUSY at once");
+	expect_state(vm, AXVM_VM_RUNNING, "neither stopped the VM");
+	tap_ret(ioctl(vm, AXVM_STOP, 0), 0, "STOP");
+	tap_ret(ioctl(vcpu, AXVM_GET_REGS, &regs), 0,
+		"GET_REGS once stopped");
+	tap_errno(ioctl(vcpu, AXVM_RUN, 0), EBUSY,
+		  "RUN on a managed VM's vCPU, stopped: EBUSY");
+	close(vcpu);
+	tap_ret(ioctl(vm, AXVM_DESTROY, 0), 0, "DESTROY");
+	close(vm);
+}
+
 int main(void)
 {
 	sys = axvm_open();
@@ -373,6 +446,7 @@ int main(void)
 	test_vmm();
 	test_managed_idle();
 	test_managed_running();
+	test_managed_vcpu_fd();
 	close(sys);
 	return tap_done();
 }
