@@ -19,6 +19,7 @@
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/unaligned.h>
 #include <uapi/linux/axvm.h>
@@ -120,12 +121,13 @@ static int ldr_zero(struct axvm_aspace *as, u64 gpa, u64 len)
 	return 0;
 }
 
-/* Place a segment that ldr_check_seg() accepted. */
+/* Place a segment that ldr_check_seg() accepted; *@end covers it. */
 static int ldr_load_seg(struct axvm_aspace *as, const void *img,
-			const struct ldr_seg *s)
+			const struct ldr_seg *s, u64 *end)
 {
 	int ret;
 
+	*end = max(*end, s->paddr + s->memsz);
 	if (s->filesz) {
 		ret = axvm_aspace_write(as, s->paddr, img + s->offset,
 					s->filesz);
@@ -136,7 +138,7 @@ static int ldr_load_seg(struct axvm_aspace *as, const void *img,
 }
 
 static int ldr_load_raw(struct axvm_aspace *as, const void *img, size_t size,
-			u64 gpa, u32 mode)
+			u64 gpa, u32 mode, u64 *end)
 {
 	struct ldr_seg s = {
 		.offset = 0, .filesz = size, .paddr = gpa, .memsz = size,
@@ -148,7 +150,7 @@ static int ldr_load_raw(struct axvm_aspace *as, const void *img, size_t size,
 	ret = ldr_check_seg(as, size, &s, mode, U64_MAX);
 	if (ret)
 		return ret;
-	return ldr_load_seg(as, img, &s);
+	return ldr_load_seg(as, img, &s, end);
 }
 
 /*
@@ -257,7 +259,7 @@ static void ldr_elf_phdr(const void *img, const struct ldr_elf *elf,
 }
 
 static int ldr_load_elf(struct axvm_aspace *as, const void *img, size_t size,
-			bool only32, u64 *entry, u32 *mode)
+			bool only32, u64 *entry, u32 *mode, u64 *end)
 {
 	struct ldr_elf elf;
 	struct ldr_seg s;
@@ -291,7 +293,7 @@ static int ldr_load_elf(struct axvm_aspace *as, const void *img, size_t size,
 		ldr_elf_phdr(img, &elf, i, &type, &s);
 		if (type != PT_LOAD || !s.memsz)
 			continue;
-		ret = ldr_load_seg(as, img, &s);
+		ret = ldr_load_seg(as, img, &s, end);
 		if (ret)
 			return ret;
 	}
@@ -399,19 +401,114 @@ static u64 ldr_ram_run(struct axvm_aspace *as, u64 start, u64 max)
 	return lo << PAGE_SHIFT;
 }
 
-static int ldr_mb_write_info(struct axvm_aspace *as)
+/* Multiboot's memory map entry: @size counts the bytes after itself. */
+struct ldr_mb_mmap {
+	u32 size;
+	u64 base;
+	u64 length;
+	u32 type;			/* 1: RAM */
+} __packed;
+
+struct ldr_mb_mod {
+	u32 start, end, string, reserved;
+};
+
+/* The information page, built in a kernel buffer, written at once. */
+struct ldr_mb_page {
+	u8 buf[AXVM_MB_INFO_MAX];
+	size_t used;
+	bool full;
+};
+
+/* Room for @len bytes (8-aligned): its guest address, or 0 when full. */
+static u32 ldr_mb_take(struct ldr_mb_page *pg, const void *data, size_t len)
 {
-	struct axvm_mb_info info = { .flags = AXVM_MB_INFO_MEMORY };
+	size_t at = ALIGN(pg->used, 8);
+
+	if (at + len > sizeof(pg->buf)) {
+		pg->full = true;
+		return 0;
+	}
+	memcpy(pg->buf + at, data, len);
+	pg->used = at + len;
+	return AXVM_MB_INFO_GPA + at;
+}
+
+static u32 ldr_mb_string(struct ldr_mb_page *pg, const char *str)
+{
+	return str ? ldr_mb_take(pg, str, strlen(str) + 1) : 0;
+}
+
+static int ldr_mb_mmap_region(void *ctx, const struct axvm_region *r)
+{
+	struct ldr_mb_mmap e = {
+		.size = sizeof(e) - sizeof(e.size),
+		.base = r->gpa, .length = r->size, .type = 1,
+	};
+
+	ldr_mb_take(ctx, &e, sizeof(e));
+	return 0;
+}
+
+int axvm_mb_write_info(struct axvm_aspace *as, const struct axvm_mb_boot *boot)
+{
+	struct axvm_mb_info info = { .flags = AXVM_MB_INFO_MEMORY |
+					      AXVM_MB_INFO_MMAP };
+	struct ldr_mb_page *pg;
+	struct ldr_mb_mod mod = {};
+	unsigned int i;
+	size_t at;
 	u64 upper;
+	int ret;
 
 	BUILD_BUG_ON(sizeof(info) != 116);
-	BUILD_BUG_ON(sizeof(info) > AXVM_MB_INFO_MAX);
+	BUILD_BUG_ON(sizeof(struct ldr_mb_mmap) != 24);
+	for (i = 0; i < boot->nr_mods; i++)
+		if (boot->mods[i].end > U32_MAX)
+			return ldr_refuse(-ERANGE, "Multiboot module %u ends past 4 GiB",
+					  i);
+	pg = kzalloc(sizeof(*pg), GFP_KERNEL_ACCOUNT);
+	if (!pg)
+		return -ENOMEM;
+	pg->used = sizeof(info);
 
 	info.mem_lower = ldr_ram_run(as, 0, SZ_512K + SZ_128K) >> 10;
 	upper = ldr_ram_run(as, SZ_1M, AXVM_GPA_LIMIT - SZ_1M) >> 10;
 	info.mem_upper = min_t(u64, upper, U32_MAX);
-	return axvm_aspace_write(as, AXVM_MB_INFO_GPA, &info, sizeof(info));
+
+	/* The module list first (its strings come later): contiguous. */
+	at = ALIGN(pg->used, 8);
+	for (i = 0; i < boot->nr_mods; i++)
+		ldr_mb_take(pg, &mod, sizeof(mod));
+	if (boot->nr_mods) {
+		info.flags |= AXVM_MB_INFO_MODS;
+		info.mods_count = boot->nr_mods;
+		info.mods_addr = AXVM_MB_INFO_GPA + at;
+	}
+	info.mmap_addr = AXVM_MB_INFO_GPA + ALIGN(pg->used, 8);
+	axvm_aspace_iterate_regions(as, ldr_mb_mmap_region, pg);
+	info.mmap_length = AXVM_MB_INFO_GPA + pg->used - info.mmap_addr;
+	for (i = 0; i < boot->nr_mods && !pg->full; i++) {
+		mod.start = boot->mods[i].start;
+		mod.end = boot->mods[i].end;
+		mod.string = ldr_mb_string(pg, boot->mods[i].string);
+		memcpy(pg->buf + at + i * sizeof(mod), &mod, sizeof(mod));
+	}
+	if (boot->cmdline) {
+		info.flags |= AXVM_MB_INFO_CMDLINE;
+		info.cmdline = ldr_mb_string(pg, boot->cmdline);
+	}
+	if (pg->full) {
+		ret = ldr_refuse(-E2BIG, "Multiboot information (modules, memory map, strings) over %llu bytes",
+				 AXVM_MB_INFO_MAX);
+	} else {
+		memcpy(pg->buf, &info, sizeof(info));
+		ret = axvm_aspace_write(as, AXVM_MB_INFO_GPA, pg->buf, pg->used);
+	}
+	kfree(pg);
+	return ret;
 }
+AXVM_EXPORT_FOR_TESTS(axvm_mb_write_info);
 
 static int ldr_load_multiboot(struct axvm_aspace *as, const void *img,
 			      size_t size, u64 *entry, u32 *mode,
@@ -442,16 +539,18 @@ static int ldr_load_multiboot(struct axvm_aspace *as, const void *img,
 			ret = ldr_check_seg(as, size, &s, AXVM_MODE_PROTECTED,
 					    SZ_4G);
 		if (!ret)
-			ret = ldr_load_seg(as, img, &s);
+			ret = ldr_load_seg(as, img, &s, &regs->end);
 	} else {
 		u32 elf_mode;
 
-		ret = ldr_load_elf(as, img, size, true, &mb_entry, &elf_mode);
+		ret = ldr_load_elf(as, img, size, true, &mb_entry, &elf_mode,
+				   &regs->end);
 	}
 	if (ret)
 		return ret;
 
-	ret = ldr_mb_write_info(as);
+	/* Memory only: the VM adds the command line and modules it keeps. */
+	ret = axvm_mb_write_info(as, &(struct axvm_mb_boot){});
 	if (ret)
 		return ret;
 	*entry = mb_entry;
@@ -468,15 +567,18 @@ int axvm_load_image(struct axvm_aspace *as, const void *img, size_t size,
 {
 	int ret;
 
+	regs->end = 0;
 	switch (format) {
 	case AXVM_IMAGE_RAW:
-		ret = ldr_load_raw(as, img, size, gpa, *mode);
+	case AXVM_IMAGE_MODULE:
+		ret = ldr_load_raw(as, img, size, gpa, *mode, &regs->end);
 		if (ret)
 			return ret;
 		*entry = gpa;
 		break;
 	case AXVM_IMAGE_ELF:
-		ret = ldr_load_elf(as, img, size, false, entry, mode);
+		ret = ldr_load_elf(as, img, size, false, entry, mode,
+				   &regs->end);
 		if (ret)
 			return ret;
 		break;

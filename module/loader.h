@@ -40,7 +40,7 @@
 #define AXVM_MB_INFO_MAX	0x1000ULL
 
 /* Header flags: bits 0-15 are requirements, 16-31 optional. */
-#define AXVM_MB_FLAG_PAGE_ALIGN	(1u << 0)	/* modules page aligned: no modules yet */
+#define AXVM_MB_FLAG_PAGE_ALIGN	(1u << 0)	/* modules page aligned: they are */
 #define AXVM_MB_FLAG_MEMORY	(1u << 1)	/* mem_* wanted: always given */
 #define AXVM_MB_FLAG_VIDEO	(1u << 2)	/* refused: no video modes */
 #define AXVM_MB_FLAG_ADDRESS	(1u << 16)	/* load by the address fields */
@@ -49,6 +49,9 @@
 
 /* Info flags. */
 #define AXVM_MB_INFO_MEMORY	(1u << 0)	/* mem_lower, mem_upper valid */
+#define AXVM_MB_INFO_CMDLINE	(1u << 2)
+#define AXVM_MB_INFO_MODS	(1u << 3)
+#define AXVM_MB_INFO_MMAP	(1u << 6)
 
 /* The Multiboot information structure, as the spec lays it out. */
 struct axvm_mb_info {
@@ -87,6 +90,7 @@ struct axvm_boot_regs {
 	bool set;		/* false: nothing beyond entry and mode */
 	u64 rax;
 	u64 rbx;
+	u64 end;		/* one past the highest byte the image took */
 };
 
 /*
@@ -128,5 +132,28 @@ struct axvm_boot_regs {
 int axvm_load_image(struct axvm_aspace *as, const void *img, size_t size,
 		    u32 format, u64 gpa, u64 *entry, u32 *mode,
 		    struct axvm_boot_regs *regs);
+
+/* What a Multiboot kernel is given beyond the memory sizes. */
+struct axvm_mb_module {
+	u64 start, end;			/* [start, end) in guest RAM */
+	const char *string;		/* NULL: none */
+};
+
+struct axvm_mb_boot {
+	const char *cmdline;		/* NULL: none */
+	const struct axvm_mb_module *mods;
+	unsigned int nr_mods;
+};
+
+/*
+ * (Re)write the Multiboot information at AXVM_MB_INFO_GPA: the memory
+ * sizes, a memory map of @as's RAM regions, and @boot's command line and
+ * modules. Everything lives in the information's page: the structure,
+ * then the module list, the memory map and the strings.
+ * Returns 0; -E2BIG when that does not fit in AXVM_MB_INFO_MAX bytes;
+ * -ERANGE for a module past 4 GiB (Multiboot's fields are 32-bit);
+ * -EFAULT when the page is not RAM; -ENOMEM.
+ */
+int axvm_mb_write_info(struct axvm_aspace *as, const struct axvm_mb_boot *boot);
 
 #endif /* AXVM_LOADER_H */

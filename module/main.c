@@ -53,6 +53,7 @@ long axvm_dev_check_extension(unsigned long cap)
 	case AXVM_CAP_IMAGE_MULTIBOOT:
 	case AXVM_CAP_CONSOLE:
 	case AXVM_CAP_QUERY_VM:
+	case AXVM_CAP_MULTIBOOT_MODULES:
 		return 1;
 	case AXVM_CAP_MAP_IDENTICAL:
 		/* alloc_contig_range claims the range: without it, no. */

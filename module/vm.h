@@ -41,7 +41,9 @@ int axvm_vm_del_region(struct axvm *vm, const struct axvm_memory_region *r);
 int axvm_vm_add_device(struct axvm *vm, const struct axvm_device *d);
 int axvm_vm_set_entry(struct axvm *vm, const struct axvm_entry *e);
 /* @img is a kernel copy; the VM keeps it to reload on restart. */
-int axvm_vm_load_image(struct axvm *vm, void *img, struct axvm_image *req);
+/* @img and @cmdline (or NULL) are the VM's on success, the caller's else. */
+int axvm_vm_load_image(struct axvm *vm, void *img, char *cmdline,
+		       struct axvm_image *req);
 int axvm_vm_create_vcpu(struct axvm *vm, u32 id, struct axvm_vcpu **out);
 
 /* Lifecycle, DESIGN.md §2. */

@@ -22,7 +22,9 @@ struct axvm_image_copy {
 	void *data;
 	size_t size;
 	u32 format;
-	u64 gpa;
+	u64 gpa;			/* a MODULE's, once placed */
+	u64 end;			/* one past its highest byte */
+	char *cmdline;			/* MULTIBOOT, MODULE: or NULL */
 };
 
 void axvm_vm_free_images(struct axvm *vm)
@@ -32,6 +34,7 @@ void axvm_vm_free_images(struct axvm *vm)
 	list_for_each_entry_safe(img, tmp, &vm->images, node) {
 		list_del(&img->node);
 		kvfree(img->data);
+		kfree(img->cmdline);
 		kfree(img);
 	}
 }
@@ -74,12 +77,77 @@ static int vm_load_one(struct axvm *vm, struct axvm_image_copy *img,
 
 	ret = axvm_load_image(&vm->aspace, img->data, img->size, img->format,
 			      img->gpa, entry, mode, &regs);
-	if (!ret && regs.set) {
+	if (ret)
+		return ret;
+	img->end = regs.end;
+	if (regs.set) {
 		vm->boot_regs_set = true;
 		vm->boot_rax = regs.rax;
 		vm->boot_rbx = regs.rbx;
 	}
+	return 0;
+}
+
+/*
+ * A Multiboot kernel's information, from the images kept (and @extra,
+ * one not yet kept): the last kernel's command line, every module in
+ * load order. Nothing to do without a Multiboot kernel.
+ */
+static int vm_write_mb_info(struct axvm *vm, struct axvm_image_copy *extra)
+{
+	struct axvm_mb_boot boot = {};
+	struct axvm_mb_module *mods;
+	struct axvm_image_copy *img;
+	unsigned int n = 0, i = 0;
+	bool kernel = false;
+	int ret;
+
+	list_for_each_entry(img, &vm->images, node)
+		n += img->format == AXVM_IMAGE_MODULE;
+	mods = kcalloc(n + 1, sizeof(*mods), GFP_KERNEL);
+	if (!mods)
+		return -ENOMEM;
+	list_for_each_entry(img, &vm->images, node) {
+		if (img == extra)
+			continue;
+		if (img->format == AXVM_IMAGE_MULTIBOOT) {
+			kernel = true;
+			boot.cmdline = img->cmdline;
+		} else if (img->format == AXVM_IMAGE_MODULE) {
+			mods[i++] = (struct axvm_mb_module){
+				img->gpa, img->gpa + img->size, img->cmdline };
+		}
+	}
+	if (extra && extra->format == AXVM_IMAGE_MULTIBOOT) {
+		kernel = true;
+		boot.cmdline = extra->cmdline;
+	} else if (extra && extra->format == AXVM_IMAGE_MODULE) {
+		mods[i++] = (struct axvm_mb_module){
+			extra->gpa, extra->gpa + extra->size, extra->cmdline };
+	}
+	boot.mods = mods;
+	boot.nr_mods = i;
+	ret = kernel ? axvm_mb_write_info(&vm->aspace, &boot) : 0;
+	kfree(mods);
 	return ret;
+}
+
+/* Where a MODULE without a gpa goes: above every image loaded before. */
+static int vm_place_module(struct axvm *vm, struct axvm_image_copy *img)
+{
+	struct axvm_image_copy *prev;
+	u64 end = 0;
+
+	if (img->gpa)
+		return PAGE_ALIGNED(img->gpa) ? 0 : -EINVAL;
+	list_for_each_entry(prev, &vm->images, node)
+		end = max(end, prev->end);
+	if (!end) {
+		axvm_vm_warn(vm, "a module placed by the loader needs an image before it\n");
+		return -EINVAL;
+	}
+	img->gpa = PAGE_ALIGN(end);
+	return 0;
 }
 
 int axvm_vm_add_region(struct axvm *vm, const struct axvm_memory_region *r)
@@ -171,7 +239,8 @@ int axvm_vm_set_entry(struct axvm *vm, const struct axvm_entry *e)
 }
 AXVM_EXPORT_FOR_TESTS(axvm_vm_set_entry);
 
-int axvm_vm_load_image(struct axvm *vm, void *data, struct axvm_image *req)
+int axvm_vm_load_image(struct axvm *vm, void *data, char *cmdline,
+		       struct axvm_image *req)
 {
 	struct axvm_image_copy *img;
 	u64 entry = req->gpa;
@@ -181,7 +250,14 @@ int axvm_vm_load_image(struct axvm *vm, void *data, struct axvm_image *req)
 	if (req->flags & ~AXVM_IMAGE_VALID_FLAGS || req->pad ||
 	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
 		return -EINVAL;
-	if (req->format > AXVM_IMAGE_MULTIBOOT)
+	if (req->format > AXVM_IMAGE_MODULE)
+		return -EINVAL;
+	/* Strings go to Multiboot kernels and modules; a module has no entry. */
+	if (cmdline && req->format != AXVM_IMAGE_MULTIBOOT &&
+	    req->format != AXVM_IMAGE_MODULE)
+		return -EINVAL;
+	if (req->format == AXVM_IMAGE_MODULE &&
+	    (req->flags & AXVM_IMAGE_SET_ENTRY))
 		return -EINVAL;
 	img = kzalloc(sizeof(*img), GFP_KERNEL_ACCOUNT);
 	if (!img)
@@ -194,6 +270,8 @@ int axvm_vm_load_image(struct axvm *vm, void *data, struct axvm_image *req)
 	ret = axvm_vm_lock_loading(vm);
 	if (ret)
 		goto err_free_img;
+	if (req->format == AXVM_IMAGE_MODULE)
+		ret = vm_place_module(vm, img);
 	/* A raw image's entry is known up front: refuse before writing. */
 	if (req->format == AXVM_IMAGE_RAW &&
 	    (req->flags & AXVM_IMAGE_SET_ENTRY))
@@ -204,6 +282,12 @@ int axvm_vm_load_image(struct axvm *vm, void *data, struct axvm_image *req)
 	if (ret)
 		goto out_unlock;
 	ret = vm_load_one(vm, img, &entry, &mode);
+	if (!ret) {
+		img->cmdline = cmdline;
+		ret = vm_write_mb_info(vm, img);
+		if (ret)
+			img->cmdline = NULL;	/* the caller's again */
+	}
 	if (!ret && (req->flags & AXVM_IMAGE_SET_ENTRY)) {
 		ret = vm_check_entry(entry, mode);
 		if (!ret) {
@@ -224,7 +308,7 @@ out_unlock:
 			    req->format, req->size, ret);
 		goto err_free_img;
 	}
-	req->entry = entry;
+	req->entry = img->format == AXVM_IMAGE_MODULE ? img->gpa : entry;
 	req->mode = mode;
 	return 0;
 
@@ -295,5 +379,5 @@ int axvm_vm_reload_images(struct axvm *vm)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return vm_write_mb_info(vm, NULL);
 }

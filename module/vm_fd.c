@@ -61,6 +61,7 @@ out:
 static int vm_load_image_ioctl(struct axvm *vm, void __user *argp)
 {
 	struct axvm_image img;
+	char *cmdline = NULL;
 	void *data;
 	int ret;
 
@@ -70,17 +71,28 @@ static int vm_load_image_ioctl(struct axvm *vm, void __user *argp)
 		return -EINVAL;
 	if (img.size > AXVM_IMAGE_MAX)
 		return -E2BIG;
+	if (img.cmdline) {
+		/* -EINVAL when no NUL comes within AXVM_CMDLINE_MAX bytes. */
+		cmdline = strndup_user(u64_to_user_ptr(img.cmdline),
+				       AXVM_CMDLINE_MAX);
+		if (IS_ERR(cmdline))
+			return PTR_ERR(cmdline);
+	}
 	data = kvmalloc(img.size, GFP_KERNEL_ACCOUNT);
-	if (!data)
+	if (!data) {
+		kfree(cmdline);
 		return -ENOMEM;
+	}
 	if (copy_from_user(data, u64_to_user_ptr(img.buf), img.size)) {
 		kvfree(data);
+		kfree(cmdline);
 		return -EFAULT;
 	}
-	/* On success the VM keeps @data to reload it on restart. */
-	ret = axvm_vm_load_image(vm, data, &img);
+	/* On success the VM keeps @data and @cmdline to reload on restart. */
+	ret = axvm_vm_load_image(vm, data, cmdline, &img);
 	if (ret) {
 		kvfree(data);
+		kfree(cmdline);
 		return ret;
 	}
 	if (copy_to_user(argp, &img, sizeof(img)))

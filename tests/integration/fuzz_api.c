@@ -1182,7 +1182,10 @@ static void bad_image(struct worker *w, int vm)
 		img.buf = U64P(b);
 		img.size = n;
 		img.gpa = GUEST_BASE;
-		img.reserved[rnd(w, 2)] = 1;
+		if (one_in(w, 2))
+			img.reserved[0] = 1;
+		else	/* a string on a raw image, or a bad pointer */
+			img.cmdline = one_in(w, 2) ? U64P("x") : 1;
 		note(OP_LOAD_IMAGE, ioctl(vm, AXVM_LOAD_IMAGE, &img));
 		break;
 	}

@@ -96,7 +96,7 @@ static void test_raw(void)
 
 	tap_errno(load(vm, &img, code, 0, AXVM_IMAGE_RAW, 0x100000, 0), EINVAL,
 		  "LOAD_IMAGE of 0 bytes: EINVAL");
-	tap_errno(load(vm, &img, code, sizeof(code), 3, 0x100000, 0), EINVAL,
+	tap_errno(load(vm, &img, code, sizeof(code), AXVM_IMAGE_MODULE + 1, 0x100000, 0), EINVAL,
 		  "LOAD_IMAGE of an unknown format: EINVAL");
 	tap_errno(load(vm, &img, code, sizeof(code), AXVM_IMAGE_RAW, 0x100000,
 		       1u << 1),
@@ -115,7 +115,7 @@ static void test_raw(void)
 	tap_errno(ioctl(vm, AXVM_LOAD_IMAGE, &img), EINVAL,
 		  "LOAD_IMAGE with nonzero pad: EINVAL");
 	img.pad = 0;
-	img.reserved[1] = 1;
+	img.reserved[0] = 1;
 	tap_errno(ioctl(vm, AXVM_LOAD_IMAGE, &img), EINVAL,
 		  "LOAD_IMAGE with nonzero reserved: EINVAL");
 	tap_errno(ioctl(vm, AXVM_LOAD_IMAGE, BAD_PTR), EFAULT,
@@ -383,6 +383,135 @@ static void test_multiboot(void)
 	close(vm);
 }
 
+/* The Multiboot information's fields this test reads. */
+struct mb_info {
+	__u32 flags, mem_lower, mem_upper, boot_device, cmdline;
+	__u32 mods_count, mods_addr;
+};
+
+/* The guest's NUL-terminated string at @gpa equals @want. */
+static int guest_string_is(int vm, __u32 gpa, const char *want)
+{
+	return gpa && guest_is(vm, gpa, want, strlen(want) + 1);
+}
+
+static int read_mb(int vm, struct mb_info *mbi, __u32 mods[][4], int n)
+{
+	memset(mbi, 0, sizeof(*mbi));
+	if (axvm_guest(vm, AXVM_READ_GUEST, 0xa000, mbi, sizeof(*mbi)))
+		return -1;
+	if (n && (mbi->mods_count != (__u32)n ||
+		  axvm_guest(vm, AXVM_READ_GUEST, mbi->mods_addr, mods,
+			     n * sizeof(mods[0]))))
+		return -1;
+	return 0;
+}
+
+/*
+ * kvm-unit-tests' way: a Multiboot kernel with a command line, its
+ * environment as the first module, placed by the loader after the
+ * kernel; a second module at a given address. RESTART must rebuild the
+ * same information.
+ */
+static void test_multiboot_modules(void)
+{
+	static const char env[] = "NR_CPUS=1\nMEMSIZE=4\n";
+	static const char blob[300] = "second";
+	char longline[AXVM_CMDLINE_MAX + 1];
+	struct axvm_image img, mod1, mod2;
+	struct mb_info mbi;
+	__u32 mods[2][4];
+	__u8 buf[64];
+	size_t n;
+	int vm, vcpu;
+
+	if (!tap_check(ioctl(sys, AXVM_CHECK_EXTENSION,
+			     AXVM_CAP_MULTIBOOT_MODULES) == 1,
+		       "CHECK_EXTENSION MULTIBOOT_MODULES"))
+		return;
+	vm = new_vm(RAM);
+	vcpu = ioctl(vm, AXVM_CREATE_VCPU, 0);
+	tap_errno(load(vm, &mod1, env, sizeof(env), AXVM_IMAGE_MODULE, 0, 0),
+		  EINVAL, "a module placed by the loader before any image: EINVAL");
+	n = make_mb(buf, 1u << 16 | 1u << 1 | 1u << 0);
+	memset(&img, 0, sizeof(img));
+	img.buf = U64P(buf);
+	img.size = n;
+	img.format = AXVM_IMAGE_MULTIBOOT;
+	img.flags = AXVM_IMAGE_SET_ENTRY;
+	img.cmdline = U64P("x86/smptest.flat -smp 1");
+	tap_ret(ioctl(vm, AXVM_LOAD_IMAGE, &img), 0,
+		"LOAD_IMAGE Multiboot with a command line");
+	memset(&mod1, 0, sizeof(mod1));
+	mod1.buf = U64P(env);
+	mod1.size = sizeof(env) - 1;
+	mod1.format = AXVM_IMAGE_MODULE;
+	mod1.cmdline = U64P("env");
+	tap_ret(ioctl(vm, AXVM_LOAD_IMAGE, &mod1), 0,
+		"LOAD_IMAGE module, gpa 0: the loader places it");
+	/* The kernel's bytes end at 0x100040: the next page. */
+	tap_eq(mod1.entry, 0x101000, "the module's address comes back in entry");
+	tap_ret(load(vm, &mod2, blob, sizeof(blob), AXVM_IMAGE_MODULE,
+		     0x200000, 0), 0, "LOAD_IMAGE module at 0x200000");
+	tap_errno(load(vm, &img, blob, sizeof(blob), AXVM_IMAGE_MODULE,
+		       0x200800, 0), EINVAL,
+		  "a module at an address not page aligned: EINVAL");
+	tap_errno(load(vm, &img, blob, sizeof(blob), AXVM_IMAGE_MODULE, 0,
+		       AXVM_IMAGE_SET_ENTRY), EINVAL,
+		  "a module with SET_ENTRY: EINVAL");
+	memset(&img, 0, sizeof(img));
+	img.buf = U64P(blob);
+	img.size = sizeof(blob);
+	img.gpa = 0x300000;
+	img.format = AXVM_IMAGE_RAW;
+	img.cmdline = U64P("raw");
+	tap_errno(ioctl(vm, AXVM_LOAD_IMAGE, &img), EINVAL,
+		  "a command line on a RAW image: EINVAL");
+	memset(longline, 'a', sizeof(longline) - 1);
+	longline[sizeof(longline) - 1] = 0;
+	img.format = AXVM_IMAGE_MODULE;
+	img.gpa = 0;
+	img.cmdline = U64P(longline);
+	tap_errno(ioctl(vm, AXVM_LOAD_IMAGE, &img), EINVAL,
+		  "a string of AXVM_CMDLINE_MAX bytes and more: EINVAL");
+	img.cmdline = 1;
+	tap_errno(ioctl(vm, AXVM_LOAD_IMAGE, &img), EFAULT,
+		  "a string at a bad address: EFAULT");
+
+	tap_ret(ioctl(vm, AXVM_FINALIZE, 0), 0, "FINALIZE");
+	tap_ret(read_mb(vm, &mbi, mods, 2), 0,
+		"the Multiboot information lists 2 modules");
+	tap_eq(mbi.flags & (1u << 2 | 1u << 3 | 1u << 6),
+	       1u << 2 | 1u << 3 | 1u << 6,
+	       "flags: command line, modules and memory map valid");
+	tap_check(guest_string_is(vm, mbi.cmdline, "x86/smptest.flat -smp 1"),
+		  "the kernel's command line");
+	tap_check(mods[0][0] == 0x101000 &&
+		  mods[0][1] == 0x101000 + sizeof(env) - 1 &&
+		  guest_is(vm, mods[0][0], env, sizeof(env) - 1) &&
+		  guest_string_is(vm, mods[0][2], "env"),
+		  "module 1: its bytes, [start, end) and string \"env\"");
+	tap_check(mods[1][0] == 0x200000 && mods[1][1] == 0x200000 + 300 &&
+		  guest_is(vm, 0x200000, blob, sizeof(blob)) && !mods[1][2],
+		  "module 2 at its address, no string");
+
+	/* RESTART: RAM is gone, the images and the information come back. */
+	tap_ret(ioctl(vm, AXVM_START, 0), 0, "START");
+	tap_ret(ioctl(vm, AXVM_STOP, 0), 0, "STOP");
+	tap_ret(ioctl(vm, AXVM_RESTART, 0), 0, "RESTART");
+	ioctl(vm, AXVM_STOP, 0);
+	memset(mods, 0, sizeof(mods));
+	tap_check(!read_mb(vm, &mbi, mods, 2) &&
+		  guest_string_is(vm, mbi.cmdline, "x86/smptest.flat -smp 1") &&
+		  mods[0][0] == 0x101000 &&
+		  guest_is(vm, 0x101000, env, sizeof(env) - 1) &&
+		  guest_string_is(vm, mods[0][2], "env") &&
+		  mods[1][0] == 0x200000,
+		  "after RESTART: the same command line and modules");
+	close(vcpu);
+	close(vm);
+}
+
 int main(void)
 {
 	sys = axvm_open();
@@ -391,6 +520,7 @@ int main(void)
 	test_raw();
 	test_elf();
 	test_multiboot();
+	test_multiboot_modules();
 	close(sys);
 	return tap_done();
 }

@@ -451,8 +451,8 @@ static void unknown_format_refused(struct kunit *test)
 	u8 *img = new_buf(test, 0x100);
 	struct outs o;
 
-	KUNIT_EXPECT_EQ(test, load(test, img, 0x100, 3, SZ_1M, AXVM_MODE_LONG,
-				   &o), -EINVAL);
+	KUNIT_EXPECT_EQ(test, load(test, img, 0x100, AXVM_IMAGE_MODULE + 1,
+				   SZ_1M, AXVM_MODE_LONG, &o), -EINVAL);
 	expect_untouched(test, &o, AXVM_MODE_LONG);
 	expect_fill(test, SZ_1M, 0, 0x100);
 }
@@ -713,15 +713,122 @@ static void mb_info_contents(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, load(test, img, size, AXVM_IMAGE_MULTIBOOT, 0,
 				   AXVM_MODE_LONG, &o), 0);
 	info = read_info(test);
-	KUNIT_EXPECT_EQ(test, info.flags, AXVM_MB_INFO_MEMORY);
+	KUNIT_EXPECT_EQ(test, info.flags,
+			AXVM_MB_INFO_MEMORY | AXVM_MB_INFO_MMAP);
 	KUNIT_EXPECT_EQ(test, info.mem_lower, 640u);
 	/* [1 MiB, 16 MiB); the region past the hole does not count. */
 	KUNIT_EXPECT_EQ(test, info.mem_upper, 15u * 1024);
-	/* Nothing else is claimed: no modules, no command line, no map. */
+	/* The two RAM regions, 24 bytes each, inside the page. */
+	KUNIT_EXPECT_EQ(test, info.mmap_length, 2u * 24);
+	KUNIT_EXPECT_GT(test, info.mmap_addr, (u32)AXVM_MB_INFO_GPA);
+	KUNIT_EXPECT_LE(test, info.mmap_addr + info.mmap_length,
+			(u32)(AXVM_MB_INFO_GPA + AXVM_MB_INFO_MAX));
+	/* Nothing else is claimed: no modules, no command line. */
 	info.flags = 0;
 	info.mem_lower = 0;
 	info.mem_upper = 0;
+	info.mmap_addr = 0;
+	info.mmap_length = 0;
 	KUNIT_EXPECT_EQ(test, memcmp(&info, &zero, sizeof(info)), 0);
+}
+
+/* A Multiboot memory map entry as the guest reads it. */
+struct mb_mmap_entry {
+	u32 size;
+	u64 base, length;
+	u32 type;
+} __packed;
+
+static void mb_info_memory_map(struct kunit *test)
+{
+	struct axvm_mb_info info = {};
+	struct mb_mmap_entry e[2];
+
+	KUNIT_ASSERT_EQ(test, axvm_mb_write_info(fx_as(test),
+						 &(struct axvm_mb_boot){}), 0);
+	info = read_info(test);
+	KUNIT_ASSERT_EQ(test, info.mmap_length, (u32)sizeof(e));
+	KUNIT_ASSERT_EQ(test, axvm_aspace_read(fx_as(test), info.mmap_addr,
+					       e, sizeof(e)), 0);
+	/* size counts the bytes after itself; type 1 is RAM. */
+	KUNIT_EXPECT_EQ(test, e[0].size, 20u);
+	KUNIT_EXPECT_EQ(test, e[0].base, 0ULL);
+	KUNIT_EXPECT_EQ(test, e[0].length, (u64)RAM_A_SIZE);
+	KUNIT_EXPECT_EQ(test, e[0].type, 1u);
+	KUNIT_EXPECT_EQ(test, e[1].size, 20u);
+	KUNIT_EXPECT_EQ(test, e[1].base, (u64)RAM_B_GPA);
+	KUNIT_EXPECT_EQ(test, e[1].length, (u64)RAM_B_SIZE);
+	KUNIT_EXPECT_EQ(test, e[1].type, 1u);
+}
+
+/* Read a NUL-terminated string of the guest's at @gpa. */
+static void expect_guest_string(struct kunit *test, u32 gpa, const char *want)
+{
+	char got[64] = {};
+
+	KUNIT_ASSERT_NE(test, gpa, 0u);
+	KUNIT_ASSERT_EQ(test, axvm_aspace_read(fx_as(test), gpa, got,
+					       strlen(want) + 1), 0);
+	KUNIT_EXPECT_STREQ(test, got, want);
+}
+
+static void mb_info_cmdline_and_modules(struct kunit *test)
+{
+	static const struct axvm_mb_module mods[] = {
+		{ 0x500000, 0x500123, "env" },
+		{ 0x501000, 0x502000, NULL },
+	};
+	struct axvm_mb_boot boot = {
+		.cmdline = "console=ttyS0 -- smp", .mods = mods, .nr_mods = 2,
+	};
+	struct axvm_mb_info info;
+	u32 m[2][4];
+
+	KUNIT_ASSERT_EQ(test, axvm_mb_write_info(fx_as(test), &boot), 0);
+	info = read_info(test);
+	KUNIT_EXPECT_EQ(test, info.flags,
+			AXVM_MB_INFO_MEMORY | AXVM_MB_INFO_MMAP |
+			AXVM_MB_INFO_CMDLINE | AXVM_MB_INFO_MODS);
+	expect_guest_string(test, info.cmdline, "console=ttyS0 -- smp");
+	KUNIT_EXPECT_EQ(test, info.mods_count, 2u);
+	KUNIT_ASSERT_EQ(test, axvm_aspace_read(fx_as(test), info.mods_addr,
+					       m, sizeof(m)), 0);
+	/* start, end (exclusive), string, reserved: per module. */
+	KUNIT_EXPECT_EQ(test, m[0][0], 0x500000u);
+	KUNIT_EXPECT_EQ(test, m[0][1], 0x500123u);
+	expect_guest_string(test, m[0][2], "env");
+	KUNIT_EXPECT_EQ(test, m[0][3], 0u);
+	KUNIT_EXPECT_EQ(test, m[1][0], 0x501000u);
+	KUNIT_EXPECT_EQ(test, m[1][1], 0x502000u);
+	KUNIT_EXPECT_EQ(test, m[1][2], 0u);
+	/* The map still follows, past the list. */
+	KUNIT_EXPECT_GE(test, info.mmap_addr, info.mods_addr + (u32)sizeof(m));
+}
+
+static void mb_info_too_big_refused(struct kunit *test)
+{
+	struct axvm_mb_info before, after;
+	struct axvm_mb_boot boot = {};
+	char *line;
+
+	KUNIT_ASSERT_EQ(test, axvm_mb_write_info(fx_as(test), &boot), 0);
+	before = read_info(test);
+	/* A command line as long as the page cannot fit beside the rest. */
+	line = kunit_kzalloc(test, AXVM_MB_INFO_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	memset(line, 'x', AXVM_MB_INFO_MAX - 1);
+	boot.cmdline = line;
+	KUNIT_EXPECT_EQ(test, axvm_mb_write_info(fx_as(test), &boot), -E2BIG);
+	after = read_info(test);
+	KUNIT_EXPECT_EQ(test, memcmp(&before, &after, sizeof(before)), 0);
+}
+
+static void mb_info_module_past_4g_refused(struct kunit *test)
+{
+	static const struct axvm_mb_module mod = { SZ_4G, SZ_4G + 0x1000 };
+	struct axvm_mb_boot boot = { .mods = &mod, .nr_mods = 1 };
+
+	KUNIT_EXPECT_EQ(test, axvm_mb_write_info(fx_as(test), &boot), -ERANGE);
 }
 
 static void mb_info_upper_spans_adjacent_regions(struct kunit *test)
@@ -963,6 +1070,10 @@ static struct kunit_case loader_cases[] = {
 	KUNIT_CASE(mb_info_upper_spans_adjacent_regions),
 	KUNIT_CASE(mb_info_small_ram),
 	KUNIT_CASE(mb_info_window_not_ram),
+	KUNIT_CASE(mb_info_memory_map),
+	KUNIT_CASE(mb_info_cmdline_and_modules),
+	KUNIT_CASE(mb_info_too_big_refused),
+	KUNIT_CASE(mb_info_module_past_4g_refused),
 	KUNIT_CASE(mb_header_in_last_slot),
 	KUNIT_CASE(mb_header_after_stray_magic),
 	KUNIT_CASE(mb_optional_flags_ignored),

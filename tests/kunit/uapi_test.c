@@ -305,7 +305,7 @@ static const struct image_case image_cases[] = {
 	{ "pad set", { .gpa = 0x100000, .pad = 1 }, "hello", -EINVAL },
 	{ "reserved set", { .gpa = 0x100000, .reserved = { 1 } }, "hello",
 	  -EINVAL },
-	{ "unknown format", { .gpa = 0x100000, .format = 3 }, "hello",
+	{ "unknown format", { .gpa = 0x100000, .format = AXVM_IMAGE_MODULE + 1 }, "hello",
 	  -EINVAL },
 	{ "raw outside RAM", { .gpa = SZ_4M }, "hello", -EFAULT },
 	{ "raw running off the end of RAM", { .gpa = SZ_2M - 2 }, "hello",
@@ -336,7 +336,7 @@ static int load(struct axvm *vm, struct axvm_image *req, const void *bytes,
 		return -ENOMEM;
 	memcpy(data, bytes, n);
 	req->size = n;
-	ret = axvm_vm_load_image(vm, data, req);
+	ret = axvm_vm_load_image(vm, data, NULL, req);
 	if (ret)
 		kvfree(data);
 	return ret;
@@ -667,6 +667,8 @@ static const struct system_case system_cases[] = {
 	  AXVM_CAP_DEV_DEBUG_EXIT, 1 },
 	{ "CHECK_EXTENSION QUERY_VM", AXVM_CHECK_EXTENSION,
 	  AXVM_CAP_QUERY_VM, 1 },
+	{ "CHECK_EXTENSION MULTIBOOT_MODULES", AXVM_CHECK_EXTENSION,
+	  AXVM_CAP_MULTIBOOT_MODULES, 1 },
 	/* The truth: identical regions need alloc_contig_range. */
 	{ "CHECK_EXTENSION MAP_IDENTICAL", AXVM_CHECK_EXTENSION,
 	  AXVM_CAP_MAP_IDENTICAL, IS_ENABLED(CONFIG_CONTIG_ALLOC) },

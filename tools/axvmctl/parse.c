@@ -253,6 +253,7 @@ const struct cap_desc axvm_caps[] = {
 	{ AXVM_CAP_IMAGE_MULTIBOOT, "image_multiboot", false },
 	{ AXVM_CAP_CONSOLE, "console", false },
 	{ AXVM_CAP_QUERY_VM, "query_vm", false },
+	{ AXVM_CAP_MULTIBOOT_MODULES, "multiboot_modules", false },
 };
 const size_t axvm_nr_caps = ARRAY_SIZE(axvm_caps);
 

@@ -65,7 +65,8 @@
 #define AXVM_CAP_IMAGE_MULTIBOOT 10
 #define AXVM_CAP_CONSOLE	11
 #define AXVM_CAP_QUERY_VM	12	/* AXVM_QUERY_VM */
-#define AXVM_CAP_NR		13	/* one past the last */
+#define AXVM_CAP_MULTIBOOT_MODULES 13	/* AXVM_IMAGE_MODULE, image cmdline */
+#define AXVM_CAP_NR		14	/* one past the last */
 
 #define AXVM_VM_MANAGED		(1u << 0)	/* else VMM mode */
 #define AXVM_CREATE_VM_VALID_FLAGS	AXVM_VM_MANAGED
@@ -189,6 +190,15 @@ struct axvm_guest_access {
 #define AXVM_IMAGE_RAW		0	/* loaded at gpa */
 #define AXVM_IMAGE_ELF		1	/* PT_LOAD segments; entry = e_entry */
 #define AXVM_IMAGE_MULTIBOOT	2	/* Multiboot v1 ELF32 */
+/*
+ * A Multiboot module (an initrd, kvm-unit-tests' environment): its bytes
+ * at gpa, or with gpa 0 on the first page boundary above every image
+ * loaded before it; listed, in load order, in the Multiboot information
+ * the kernel (AXVM_IMAGE_MULTIBOOT) gets.
+ */
+#define AXVM_IMAGE_MODULE	3
+/* Longest string an image may carry, NUL included. */
+#define AXVM_CMDLINE_MAX	2048
 
 /* Entry modes: the state each gives a vCPU is in docs/api.md, "Entry state". */
 #define AXVM_MODE_REAL		0
@@ -207,7 +217,13 @@ struct axvm_image {
 	__u64 entry;		/* out: entry point */
 	__u32 mode;		/* out: the mode the image wants */
 	__u32 pad;
-	__u64 reserved[2];
+	/*
+	 * 0, or a user pointer to a NUL-terminated string (AXVM_CAP_
+	 * MULTIBOOT_MODULES): the command line of a MULTIBOOT kernel, the
+	 * string of a MODULE; refused for the other formats.
+	 */
+	__u64 cmdline;
+	__u64 reserved[1];
 };
 #define AXVM_LOAD_IMAGE		_IOWR(AXVMIO, 0x15, struct axvm_image)
 
