@@ -31,6 +31,14 @@
 
 #define AXVM_LOADER_WIN_START	0x9000ULL
 #define AXVM_LOADER_WIN_END	0x10000ULL	/* one past the end */
+/*
+ * The window's pages, one contract for the loader and the backend that
+ * writes the entry state (arch/x86/svm/entry.c): the GDT, and in long
+ * mode the page tables (PML4, PDPT, four page directories) from
+ * AXVM_LOADER_PT_GPA to the end of the window.
+ */
+#define AXVM_LOADER_GDT_GPA	0x9000ULL
+#define AXVM_LOADER_PT_GPA	0xa000ULL
 
 /* Multiboot v1 (the protocol kvm-unit-tests uses). */
 #define AXVM_MB_HEADER_MAGIC	0x1BADB002u

@@ -271,7 +271,8 @@ static void test_managed_idle(void)
 }
 
 /* A managed VM whose one vCPU halts forever with interrupts off. */
-static int managed_halter(const char *name, __u32 *id)
+/* A finalized managed VM whose guest halts; *@vcpu: its vCPU's fd. */
+static int managed_halter_vcpu(const char *name, __u32 *id, int *vcpu)
 {
 	static const __u8 hlt_loop[] = { 0xfa, 0xf4, 0xeb, 0xfd };
 	struct axvm_image img;
@@ -285,13 +286,24 @@ static int managed_halter(const char *name, __u32 *id)
 	img.size = sizeof(hlt_loop);
 	img.gpa = 0x100000;
 	img.flags = AXVM_IMAGE_SET_ENTRY;
+	if (vcpu)
+		*vcpu = -1;
 	if (axvm_region(vm, 0, 2 * MiB, RWX) ||
-	    ioctl(vm, AXVM_LOAD_IMAGE, &img) || ioctl(vm, AXVM_FINALIZE, 0)) {
+	    ioctl(vm, AXVM_LOAD_IMAGE, &img) ||
+	    (vcpu && (*vcpu = ioctl(vm, AXVM_CREATE_VCPU, 0)) < 0) ||
+	    ioctl(vm, AXVM_FINALIZE, 0)) {
+		if (vcpu && *vcpu >= 0)
+			close(*vcpu);
 		ioctl(vm, AXVM_DESTROY, 0);
 		close(vm);
 		return -1;
 	}
 	return vm;
+}
+
+static int managed_halter(const char *name, __u32 *id)
+{
+	return managed_halter_vcpu(name, id, NULL);
 }
 
 static void test_managed_running(void)
@@ -403,25 +415,13 @@ static int vcpu_call_answer(int vm, int vcpu, unsigned long cmd)
 /* The kernel runs a managed VM's vCPUs: their fds never wait for it. */
 static void test_managed_vcpu_fd(void)
 {
-	static const __u8 hlt_loop[] = { 0xfa, 0xf4, 0xeb, 0xfd };
 	struct axvm_regs regs;
-	struct axvm_image img;
 	int vm, vcpu;
 	__u32 id;
 
-	vm = axvm_vm_new(sys, AXVM_VM_MANAGED, 1, "lc-mvcpu", &id);
-	memset(&img, 0, sizeof(img));
-	img.buf = U64P(hlt_loop);
-	img.size = sizeof(hlt_loop);
-	img.gpa = 0x100000;
-	img.flags = AXVM_IMAGE_SET_ENTRY;
-	if (!tap_check(vm >= 0 && !axvm_region(vm, 0, 2 * MiB, RWX) &&
-		       !ioctl(vm, AXVM_LOAD_IMAGE, &img),
-		       "a managed VM whose guest halts, for its vCPU fd"))
+	vm = managed_halter_vcpu("lc-mvcpu", &id, &vcpu);
+	if (!tap_check(vm >= 0, "a managed VM whose guest halts, with a vCPU fd from CREATE_VCPU"))
 		return;
-	vcpu = tap_fd(ioctl(vm, AXVM_CREATE_VCPU, 0),
-		      "CREATE_VCPU on a managed VM: an fd");
-	tap_ret(ioctl(vm, AXVM_FINALIZE, 0), 0, "FINALIZE");
 	tap_ret(ioctl(vm, AXVM_START, 0), 0, "START");
 	tap_eq(vcpu_call_answer(vm, vcpu, AXVM_GET_REGS), EBUSY,
 	       "GET_REGS while its thread runs the vCPU: EBUSY at once");
