@@ -212,8 +212,12 @@ bad unknown '{"kernel": {"kernel_path": "exit42.bin", "colour": "red"}}' \
 bad section '{"bios": {}}' 'bios: unknown key'
 bad dtb '{"kernel": {"kernel_path": "exit42.bin", "dtb_path": "x.dtb"}}' \
 	'kernel.dtb_path: not supported'
-bad cmdline '{"kernel": {"kernel_path": "exit42.bin", "cmdline": "quiet"}}' \
-	'kernel.cmdline: not supported'
+bad cmdline '{"kernel": {"kernel_path": "exit42.bin", "cmdline": ["quiet"]}}' \
+	'kernel.cmdline: expected a string, got ["quiet"]'
+bad ramdisk '{"kernel": {"kernel_path": "exit42.bin", "ramdisk_path": "none.img"}}' \
+	"kernel.ramdisk_path: $T/none.img: No such file or directory"
+bad ramdisk_addr '{"kernel": {"kernel_path": "exit42.bin", "ramdisk_load_addr": "0x1001"}}' \
+	'kernel.ramdisk_load_addr: not 4 KiB aligned: "0x1001"'
 bad passthrough '{"devices": {"passthrough_devices": [["pic", "0x20", "0x20", 2, 0]]}}' \
 	'devices.passthrough_devices: not supported'
 bad reserved '{"kernel": {"memory_regions": [{"gpa": 0, "size": "4K", "map_type": "reserved"}]}}' \
@@ -302,6 +306,59 @@ if [ -f $GUESTS/hello.bin ]; then
 	[ $s -lt 124 ] && [ -s $T/out ]
 	ok $? "run: guests/hello.bin: status $s, output"
 fi
+
+# ---- Multiboot: --cmdline, --initrd, the config's cmdline and ramdisk -----
+# mbinfo (tests/guests/mbinfo.S) exits 0 when its command line is
+# "mbinfo hello" and its modules are mbinfo.env and a file starting with
+# '2'; else with the code of the first check that failed (listed there).
+MB=$GUESTS/mbinfo.elf
+printf 'NR_CPUS=1\n' > $T/mbinfo.env
+printf '2nd module\n' > $T/two
+LONG=$(head -c 2048 /dev/zero | tr '\0' x)
+if [ -f $MB ]; then
+	st "run: Multiboot --cmdline, --initrd x2" 0 $A run --kernel $MB \
+		--cmdline "mbinfo hello" --initrd $T/mbinfo.env --initrd $T/two
+	has out "^mbinfo: cmdline 'mbinfo hello'$" "run: mbinfo prints its command line"
+	st "run: the guest reads the command line" 4 $A run --kernel $MB \
+		--cmdline "mbinfo bye" --initrd $T/mbinfo.env --initrd $T/two
+	has out "^mbinfo: cmdline 'mbinfo bye'$" "run: the other command line arrived"
+	st "run: the modules come in --initrd order" 5 $A run --kernel $MB \
+		--cmdline "mbinfo hello" --initrd $T/two --initrd $T/mbinfo.env
+	st "run: no --initrd, no modules" 3 $A run --kernel $MB --cmdline "mbinfo hello"
+	cp $T/mbinfo.env $T/env.other
+	st "run: a module's string is its file name" 6 $A run --kernel $MB \
+		--cmdline "mbinfo hello" --initrd $T/env.other --initrd $T/two
+	st "run: module 2 is the second file" 8 $A run --kernel $MB \
+		--cmdline "mbinfo hello" --initrd $T/mbinfo.env --initrd $T/mbinfo.env
+	st "run: a --cmdline of 2047 bytes reaches the guest" 4 $A run --kernel $MB \
+		--cmdline "${LONG%x}" --initrd $T/mbinfo.env --initrd $T/two
+	grep -q "^mbinfo: cmdline '${LONG%x}'$" $T/out
+	ok $? "run: ... whole"
+	cat > $T/mb.json <<EOF
+{ "base": { "name": "cli-$$-mb" },
+  "kernel": { "kernel_path": "$MB", "cmdline": "mbinfo hello",
+              "ramdisk_path": "mbinfo.env", "ramdisk_load_addr": "0x400000" },
+  "devices": { "emu_devices": [ $DEVS ] } }
+EOF
+	st "run: config cmdline and ramdisk_path (one module: 7)" 7 $A run $T/mb.json
+	has out "^mbinfo: cmdline 'mbinfo hello'$" "run: the config's command line arrived"
+	st "run: config, --initrd replaces its ramdisk" 0 $A run \
+		--initrd $T/mbinfo.env --initrd $T/two $T/mb.json
+	st "run: config, --cmdline replaces its cmdline" 4 $A run --cmdline "mbinfo bye" \
+		--initrd $T/mbinfo.env --initrd $T/two $T/mb.json
+	sed 's/0x400000/0x8000000/' $T/mb.json > $T/mbhigh.json
+	st "run: ramdisk_load_addr beyond RAM" 125 $A run $T/mbhigh.json
+	has err "load module $T/mbinfo.env: " "run: names the module it could not load"
+else
+	ok 1 "$MB exists"
+fi
+st "run: --cmdline with an ELF64 kernel" 125 $A run --kernel $T/elf64.bin --cmdline x
+has err 'run: .*--cmdline and --initrd need a Multiboot kernel' "run: says why"
+st "run: --initrd with a raw image" 125 $A run --image $T/exit42.bin --initrd $T/two
+st "create: --cmdline with an ELF64 kernel" 1 $A create --kernel $T/elf64.bin --cmdline x
+st "run: a --cmdline of 2048 bytes" 125 $A run --kernel $T/mb.bin --cmdline "$LONG"
+has err 'cmdline: longer than 2047 bytes' "run: says how long it may be"
+st "create: a --cmdline of 2048 bytes" 2 $A create --kernel $T/mb.bin --cmdline "$LONG"
 
 # Exactly the config's devices: no UART, so hello prints nothing.
 cfg nouart.json hello.bin "" '{ "name": "exit", "emu_type": "debug-exit", "base_gpa": "0xf4", "length": 4 }'
@@ -425,6 +482,16 @@ st "start (hypercall guest)" 0 $A start $ID
 wait_state $ID stopped; ok $? "the hypercall guest ends"
 st "info" 0 $A info $ID --json
 jc .exit_code number 218
+
+# A Multiboot kernel with the config's command line and ramdisk (exit 7:
+# everything but a second module).
+if [ -f $T/mb.json ]; then
+	create mb.json
+	st "start (Multiboot guest)" 0 $A start $ID
+	wait_state $ID stopped; ok $? "the managed Multiboot guest ends"
+	st "info" 0 $A info $ID --json
+	jc .exit_code number 7
+fi
 
 # Keyboard input through console, to a managed echo guest.
 cfg mecho.json echo.bin

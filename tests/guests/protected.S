@@ -7,72 +7,48 @@
  *   1 CR0.PE clear   2 CR0.PG set   3 CS != 0x08   4 DS or SS != 0x10
  *   5 EFER.LMA set   6 RFLAGS != 0x2 at entry
  */
+
+#include "lib32.S"
 	.code32
 	.globl _start
 _start:
-	mov $0x80000, %esp		/* MOV leaves RFLAGS alone */
+	mov $STACK_TOP, %esp		/* MOV leaves RFLAGS alone */
 	pushfl
 	pop %eax
 	cmp $2, %eax
 	je 1f
-	mov $6, %eax
-	jmp fail32
+	FAIL32 6
 1:	mov %cr0, %eax
 	test $1, %eax
 	jnz 1f
-	mov $1, %eax
-	jmp fail32
+	FAIL32 1
 1:	test $0x80000000, %eax
 	jz 1f
-	mov $2, %eax
-	jmp fail32
+	FAIL32 2
 1:	mov %cs, %ax
 	cmp $0x08, %ax
 	je 1f
-	mov $3, %eax
-	jmp fail32
+	FAIL32 3
 1:	mov %ds, %ax
 	cmp $0x10, %ax
 	jne 2f
 	mov %ss, %ax
 	cmp $0x10, %ax
 	je 1f
-2:	mov $4, %eax
-	jmp fail32
+2:	FAIL32 4
 1:	mov $0xc0000080, %ecx
 	rdmsr
 	test $0x400, %eax
 	jz 1f
-	mov $5, %eax
-	jmp fail32
+	FAIL32 5
 1:	mov $0x10, %ax			/* the loader's GDT must be there */
 	mov %ax, %ds
 	mov %ax, %es
 	mov %ax, %ss
 	ljmp $0x08, $1f
 1:	mov $msg, %esi
-2:	lodsb
-	test %al, %al
-	jz 3f
-	call putc32
-	jmp 2b
-3:	xor %eax, %eax
-fail32:
-	out %eax, $0xf4
-4:	hlt
-	jmp 4b
-
-putc32:
-	push %edx
-	push %eax
-	mov $0x3fd, %dx
-1:	in %dx, %al
-	test $0x20, %al
-	jz 1b
-	pop %eax
-	mov $0x3f8, %dx
-	out %al, %dx
-	pop %edx
-	ret
+	call puts32
+	xor %eax, %eax
+	jmp exit32
 
 msg:	.asciz "protected mode\n"

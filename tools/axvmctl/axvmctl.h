@@ -72,6 +72,7 @@ extern const size_t axvm_nr_caps;
 #define CFG_MAX_REGIONS		32
 #define CFG_MAX_DEVICES		32
 #define CFG_MAX_PCPU_SETS	8	/* struct axvm_create_vm.pcpu_sets */
+#define CFG_MAX_MODULES		8	/* --initrd */
 
 enum image_kind {
 	IMAGE_AUTO,		/* ELF by its magic, else raw */
@@ -92,6 +93,11 @@ struct vm_config {
 	bool has_load_addr, has_entry;
 	uint64_t load_addr, entry;
 	int mode;			/* AXVM_MODE_*, -1 unset */
+	/* A Multiboot kernel's command line and modules (in load order). */
+	char cmdline[AXVM_CMDLINE_MAX];	/* "" when none */
+	char modules[CFG_MAX_MODULES][PATH_MAX];
+	unsigned int nr_modules;
+	uint64_t module_addr;		/* the first's gpa; 0: after the kernel */
 
 	struct axvm_memory_region regions[CFG_MAX_REGIONS];
 	unsigned int nr_regions;
@@ -105,6 +111,9 @@ struct vm_opts {
 	const char *name;
 	const char *image;		/* FILE[@GPA], raw */
 	const char *kernel;		/* ELF */
+	const char *cmdline;		/* NULL: the config's */
+	const char *initrds[CFG_MAX_MODULES];	/* replace the config's */
+	unsigned int nr_initrds;
 	bool has_memory, has_cpus, has_mode, has_entry;
 	uint64_t memory, entry;
 	uint32_t cpus;

@@ -26,6 +26,9 @@ static const char run_detail[] =
 "  --image FILE[@GPA]  a raw image, at GPA (default 0x100000, 0x7c00 in\n"
 "                      real mode)\n"
 "  --kernel ELF        an ELF (or Multiboot ELF) kernel\n"
+"  --initrd FILE       a module for the Multiboot kernel, its string FILE;\n"
+"                      repeatable (up to 8), loaded in order after it\n"
+"  --cmdline STR       the Multiboot kernel's command line\n"
 "  --mode MODE         real, protected or long (default long; an ELF's own)\n"
 "  --entry GPA         the entry point (default: the image's)\n"
 "  --timeout SEC       stop the VM after SEC seconds and exit 124\n"
@@ -58,8 +61,9 @@ static const char console_detail[] =
 static const struct cmd cmds[] = {
 	{ "run", cmd_run,
 	  "[--name N] [--memory SIZE] [--cpus N] [--image FILE[@GPA]]\n"
-	  "            [--kernel ELF] [--mode real|protected|long] [--entry GPA]\n"
-	  "            [--timeout SEC] [CONFIG.json]",
+	  "            [--kernel ELF] [--initrd FILE]... [--cmdline STR]\n"
+	  "            [--mode real|protected|long] [--entry GPA] [--timeout SEC]\n"
+	  "            [CONFIG.json]",
 	  "run a VM in the foreground", run_detail, EX_RUN_ERR, NULL },
 	{ "create", cmd_create, "[OPTIONS] CONFIG.json",
 	  "create a managed VM, print its id", create_detail, EX_MISUSE, NULL },
@@ -163,7 +167,7 @@ static int bad_option(const struct cmd *c, int opt, char **argv,
 
 enum {
 	OPT_NAME = 256, OPT_MEMORY, OPT_CPUS, OPT_IMAGE, OPT_KERNEL,
-	OPT_MODE, OPT_ENTRY, OPT_TIMEOUT, OPT_JSON,
+	OPT_MODE, OPT_ENTRY, OPT_TIMEOUT, OPT_JSON, OPT_CMDLINE, OPT_INITRD,
 };
 
 int parse_vm_opts(const struct cmd *c, int argc, char **argv,
@@ -175,6 +179,8 @@ int parse_vm_opts(const struct cmd *c, int argc, char **argv,
 		{ "cpus", required_argument, NULL, OPT_CPUS },
 		{ "image", required_argument, NULL, OPT_IMAGE },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
+		{ "cmdline", required_argument, NULL, OPT_CMDLINE },
+		{ "initrd", required_argument, NULL, OPT_INITRD },
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "entry", required_argument, NULL, OPT_ENTRY },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -218,6 +224,22 @@ int parse_vm_opts(const struct cmd *c, int argc, char **argv,
 			break;
 		case OPT_KERNEL:
 			o->kernel = optarg;
+			break;
+		case OPT_CMDLINE:
+			if (strlen(optarg) >= AXVM_CMDLINE_MAX) {
+				cmd_misuse(c, "--cmdline: longer than %d bytes",
+					   AXVM_CMDLINE_MAX - 1);
+				return -1;
+			}
+			o->cmdline = optarg;
+			break;
+		case OPT_INITRD:
+			if (o->nr_initrds == CFG_MAX_MODULES) {
+				cmd_misuse(c, "--initrd: more than %d modules",
+					   CFG_MAX_MODULES);
+				return -1;
+			}
+			o->initrds[o->nr_initrds++] = optarg;
 			break;
 		case OPT_MODE:
 			o->mode = mode_from_name(optarg);

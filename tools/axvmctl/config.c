@@ -6,8 +6,10 @@
  * Every key axvisor defines is known by name. Those we cannot honour yet
  * are refused with "not supported" naming the key, unless their value
  * asks for nothing (null, "", [] or {}), as axvisor's templates often
- * have. Unknown keys and bad values are errors naming the file and the
- * key, e.g. `cfg.json: kernel.memory_regions[0].size: bad size "64Q"`.
+ * have (cmdline, ramdisk_path and ramdisk_load_addr, supported now, still
+ * take such a value as none). Unknown keys and bad values are errors
+ * naming the file and the key, e.g.
+ * `cfg.json: kernel.memory_regions[0].size: bad size "64Q"`.
  * memory_regions and emu_devices may be objects or axvisor's tuples
  * ([gpa, size, flags, map_type], [name, base_gpa, length, irq_id,
  * emu_type, cfg_list]).
@@ -283,7 +285,9 @@ static int kernel_image_location(struct cctx *c, const char *path,
 	return bad(c, path, "image_location", v);
 }
 
-static int kernel_path(struct cctx *c, const char *path, json_object *v)
+/* A readable file, relative to the config file's directory: into @out. */
+static int get_file(struct cctx *c, const char *path, json_object *v,
+		    char *out, size_t len)
 {
 	const char *s = NULL;
 	int n;
@@ -293,15 +297,63 @@ static int kernel_path(struct cctx *c, const char *path, json_object *v)
 	if (!*s)
 		return cerr(c, path, "empty path");
 	if (s[0] == '/')
-		n = snprintf(c->cfg->image, sizeof(c->cfg->image), "%s", s);
+		n = snprintf(out, len, "%s", s);
 	else
-		n = snprintf(c->cfg->image, sizeof(c->cfg->image), "%s/%s",
-			     c->dir, s);
-	if (n < 0 || (size_t)n >= sizeof(c->cfg->image))
+		n = snprintf(out, len, "%s/%s", c->dir, s);
+	if (n < 0 || (size_t)n >= len)
 		return cerr(c, path, "path too long");
-	if (access(c->cfg->image, R_OK))
-		return cerr(c, path, "%s: %s", c->cfg->image, strerror(errno));
+	if (access(out, R_OK))
+		return cerr(c, path, "%s: %s", out, strerror(errno));
+	return 0;
+}
+
+static int kernel_path(struct cctx *c, const char *path, json_object *v)
+{
+	if (get_file(c, path, v, c->cfg->image, sizeof(c->cfg->image)))
+		return -1;
 	c->cfg->image_kind = IMAGE_AUTO;
+	return 0;
+}
+
+/*
+ * The first (and only) Multiboot module; --initrd replaces it. This key,
+ * ramdisk_load_addr and cmdline take a value asking nothing as none, as
+ * they did before they were supported.
+ */
+static int kernel_ramdisk_path(struct cctx *c, const char *path,
+			       json_object *v)
+{
+	if (asks_nothing(v))
+		return 0;
+	if (get_file(c, path, v, c->cfg->modules[0],
+		     sizeof(c->cfg->modules[0])))
+		return -1;
+	c->cfg->nr_modules = 1;
+	return 0;
+}
+
+static int kernel_ramdisk_load_addr(struct cctx *c, const char *path,
+				    json_object *v)
+{
+	if (asks_nothing(v))
+		return 0;
+	if (get_num(c, path, v, false, &c->cfg->module_addr))
+		return -1;
+	if (c->cfg->module_addr & (PAGE_SIZE_4K - 1))
+		return cerr(c, path, "not 4 KiB aligned: %s", shown(v));
+	return 0;
+}
+
+static int kernel_cmdline(struct cctx *c, const char *path, json_object *v)
+{
+	const char *s = "";
+
+	if (!asks_nothing(v) && get_str(c, path, v, &s))
+		return -1;
+	if (strlen(s) >= sizeof(c->cfg->cmdline))
+		return cerr(c, path, "longer than %d bytes",
+			    AXVM_CMDLINE_MAX - 1);
+	strcpy(c->cfg->cmdline, s);
 	return 0;
 }
 
@@ -506,9 +558,9 @@ static const struct key kernel_keys[] = {
 	{ "bios_load_addr", NULL },
 	{ "dtb_path", NULL },
 	{ "dtb_load_addr", NULL },
-	{ "ramdisk_path", NULL },
-	{ "ramdisk_load_addr", NULL },
-	{ "cmdline", NULL },
+	{ "ramdisk_path", kernel_ramdisk_path },
+	{ "ramdisk_load_addr", kernel_ramdisk_load_addr },
+	{ "cmdline", kernel_cmdline },
 	{ "memory_regions", kernel_memory_regions },
 	{ "mode", kernel_mode },
 };

@@ -337,9 +337,11 @@ static long vm_ioctl(struct fvm *v, unsigned long req, unsigned long arg)
 		     (unsigned long long)d->length, (int)d->irq, d->name);
 		return 0;
 	case AXVM_LOAD_IMAGE:
-		flog("LOAD_IMAGE format=%u flags=%u gpa=%llx size=%llu",
+		flog("LOAD_IMAGE format=%u flags=%u gpa=%llx size=%llu%s%s",
 		     im->format, im->flags, (unsigned long long)im->gpa,
-		     (unsigned long long)im->size);
+		     (unsigned long long)im->size,
+		     im->cmdline ? " cmdline=" : "",
+		     im->cmdline ? (const char *)(uintptr_t)im->cmdline : "");
 		if (im->format != AXVM_IMAGE_RAW) {
 			im->entry = 0x200000;
 			im->mode = im->format == AXVM_IMAGE_ELF ?

@@ -84,6 +84,7 @@ static int override_memory(struct vm_config *cfg, uint64_t size, char *err,
 int config_finish(struct vm_config *cfg, const struct vm_opts *o, char *err,
 		  size_t errlen)
 {
+	unsigned int i;
 	bool has_gpa;
 	uint64_t gpa;
 
@@ -114,6 +115,19 @@ int config_finish(struct vm_config *cfg, const struct vm_opts *o, char *err,
 		strcpy(cfg->image, o->kernel);
 		cfg->image_kind = IMAGE_ELF;
 		cfg->has_load_addr = false;
+	}
+	/* parse_vm_opts() checked the length. */
+	if (o->cmdline)
+		snprintf(cfg->cmdline, sizeof(cfg->cmdline), "%s", o->cmdline);
+	/* --initrd replaces the config's ramdisk, and its address. */
+	for (i = 0; i < o->nr_initrds; i++) {
+		if (strlen(o->initrds[i]) >= sizeof(cfg->modules[i]))
+			return finish_err(err, errlen, "--initrd: path too long");
+		strcpy(cfg->modules[i], o->initrds[i]);
+	}
+	if (o->nr_initrds) {
+		cfg->nr_modules = o->nr_initrds;
+		cfg->module_addr = 0;
 	}
 	if (o->has_mode)
 		cfg->mode = o->mode;

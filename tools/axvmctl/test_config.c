@@ -311,8 +311,17 @@ static void test_errors(void)
 		{ "{\"base\": {\"foo\": 1}}", "base.foo: unknown key" },
 		{ "{\"kernel\": {\"dtb_path\": \"x.dtb\"}}", "kernel.dtb_path: not supported" },
 		{ "{\"kernel\": {\"bios_path\": \"b.bin\"}}", "kernel.bios_path: not supported" },
-		{ "{\"kernel\": {\"ramdisk_path\": \"r\"}}", "kernel.ramdisk_path: not supported" },
-		{ "{\"kernel\": {\"cmdline\": \"quiet\"}}", "kernel.cmdline: not supported" },
+		{ "{\"kernel\": {\"ramdisk_path\": \"r\"}}",
+		  "kernel.ramdisk_path: DIR/r: No such file or directory" },
+		{ "{\"kernel\": {\"ramdisk_path\": 5}}",
+		  "kernel.ramdisk_path: expected a string, got 5" },
+		{ "{\"kernel\": {\"ramdisk_load_addr\": \"0x1001\"}}",
+		  "kernel.ramdisk_load_addr: not 4 KiB aligned: \"0x1001\"" },
+		{ "{\"kernel\": {\"ramdisk_load_addr\": \"high\"}}",
+		  "kernel.ramdisk_load_addr: bad number \"high\"" },
+		{ "{\"kernel\": {\"cmdline\": [\"quiet\"]}}",
+		  "kernel.cmdline: expected a string, got [\"quiet\"]" },
+		{ "{\"kernel\": {\"cmdline\": 1}}", "kernel.cmdline: expected a string, got 1" },
 		{ "{\"kernel\": {\"dtb_load_addr\": 4096}}", "kernel.dtb_load_addr: not supported" },
 		{ "{\"base\": {\"phys_cpu_ids\": [0]}}", "base.phys_cpu_ids: not supported" },
 		{ "{\"devices\": {\"passthrough_devices\": [[\"x\", 0, 0, 4096, 1]]}}",
@@ -412,6 +421,66 @@ static void test_errors(void)
 	}
 }
 
+/* cmdline, ramdisk_path, ramdisk_load_addr; --cmdline and --initrd. */
+static void test_multiboot_keys(void)
+{
+	static char json[AXVM_CMDLINE_MAX + 64];
+	struct vm_config cfg;
+	struct vm_opts o = { 0 };
+	char want[128];
+	int r;
+
+	r = parse("{\"kernel\": {\"kernel_path\": \"hello.bin\","
+		  " \"cmdline\": \"mbinfo hello\", \"ramdisk_path\": \"hello.bin\","
+		  " \"ramdisk_load_addr\": \"0x400000\"}}", &cfg);
+	snprintf(want, sizeof(want), "%s/hello.bin", dir);
+	ok(!r && !strcmp(cfg.cmdline, "mbinfo hello") && cfg.nr_modules == 1 &&
+	   !strcmp(cfg.modules[0], want) && cfg.module_addr == 0x400000,
+	   "cmdline, ramdisk_path relative to the config, ramdisk_load_addr (%s)",
+	   err);
+	r = config_finish(&cfg, &o, err, sizeof(err));
+	ok(!r && !strcmp(cfg.cmdline, "mbinfo hello") && cfg.nr_modules == 1 &&
+	   cfg.module_addr == 0x400000, "without flags the config's stay (%s)",
+	   err);
+
+	o.cmdline = "other";
+	o.initrds[0] = "a.env";
+	o.initrds[1] = "b";
+	o.nr_initrds = 2;
+	r = config_finish(&cfg, &o, err, sizeof(err));
+	ok(!r && !strcmp(cfg.cmdline, "other") && cfg.nr_modules == 2 &&
+	   !strcmp(cfg.modules[0], "a.env") && !strcmp(cfg.modules[1], "b") &&
+	   !cfg.module_addr,
+	   "--cmdline and --initrd replace the config's, and its address (%s)",
+	   err);
+	memset(&o, 0, sizeof(o));
+	o.cmdline = "";
+	r = config_finish(&cfg, &o, err, sizeof(err));
+	ok(!r && !cfg.cmdline[0] && cfg.nr_modules == 2, "--cmdline \"\" clears it");
+
+	snprintf(json, sizeof(json), "{\"kernel\": {\"ramdisk_path\": \"%s\"}}",
+		 want);
+	r = parse(json, &cfg);
+	ok(!r && cfg.nr_modules == 1 && !strcmp(cfg.modules[0], want),
+	   "an absolute ramdisk_path (%s)", err);
+
+	r = parse("{\"kernel\": {\"cmdline\": null, \"ramdisk_path\": \"\","
+		  " \"ramdisk_load_addr\": null}}", &cfg);
+	ok(!r && !cfg.cmdline[0] && !cfg.nr_modules && !cfg.module_addr,
+	   "values asking nothing are none (%s)", err);
+
+	snprintf(json, sizeof(json), "{\"kernel\": {\"cmdline\": \"%0*d\"}}",
+		 AXVM_CMDLINE_MAX - 1, 0);
+	r = parse(json, &cfg);
+	ok(!r && strlen(cfg.cmdline) == AXVM_CMDLINE_MAX - 1,
+	   "a cmdline of %d bytes (%s)", AXVM_CMDLINE_MAX - 1, err);
+	snprintf(json, sizeof(json), "{\"kernel\": {\"cmdline\": \"%0*d\"}}",
+		 AXVM_CMDLINE_MAX, 0);
+	r = parse(json, &cfg);
+	ok(r && strstr(err, "t.json: kernel.cmdline: longer than 2047 bytes"),
+	   "a cmdline of %d bytes refused: %s", AXVM_CMDLINE_MAX, err);
+}
+
 static void test_finish(void)
 {
 	struct vm_config cfg;
@@ -487,6 +556,7 @@ int main(void)
 	test_example();
 	test_forms();
 	test_errors();
+	test_multiboot_keys();
 	test_finish();
 
 	unlink(p);

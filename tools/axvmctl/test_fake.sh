@@ -109,6 +109,32 @@ has log 'LOAD_IMAGE format=1' "run: ELF"
 status "run: --kernel of a non-ELF" 125 $A run --kernel $G
 has err 'not an ELF file' "run: says not an ELF"
 
+# A Multiboot kernel's command line, then its modules in order.
+printf 'NR_CPUS=1\n' > "$T/env"
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: --cmdline, --initrd" 1 \
+	$A run --kernel "$T/mb.elf" --initrd "$T/env" --cmdline "a b" --initrd $G
+grep LOAD_IMAGE "$T/log" > "$T/loads"
+printf '%s\n' "LOAD_IMAGE format=2 flags=1 gpa=0 size=28 cmdline=a b" \
+	"LOAD_IMAGE format=3 flags=0 gpa=0 size=10 cmdline=$T/env" \
+	"LOAD_IMAGE format=3 flags=0 gpa=0 size=4 cmdline=$G" | cmp -s - "$T/loads"
+ok $? "run: the kernel with its cmdline, then each module with its name"
+status "run: --cmdline with an ELF64" 125 $A run --kernel "$T/k.elf" --cmdline x
+has err 'need a Multiboot kernel' "run: says --cmdline needs Multiboot"
+status "run: --initrd with a raw image" 125 $A run --image $G --initrd "$T/env"
+status "run: a missing --initrd" 125 $A run --kernel "$T/mb.elf" --initrd "$T/nope"
+has err "$T/nope" "run: names the missing module"
+L=$(head -c 2048 /dev/zero | tr '\0' x)
+status "run: --cmdline of 2048 bytes" 125 $A run --kernel "$T/mb.elf" --cmdline "$L"
+has err 'longer than 2047' "run: says how long a cmdline may be"
+status "create: --cmdline of 2048 bytes" 2 $A create --kernel "$T/mb.elf" --cmdline "$L"
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: --cmdline of 2047 bytes" 1 \
+	$A run --kernel "$T/mb.elf" --cmdline "${L%x}"
+has log "cmdline=${L%x}\$" "run: a 2047-byte cmdline is passed whole"
+status "run: 9 --initrd" 125 $A run --kernel "$T/mb.elf" $(for i in 1 2 3 4 5 6 7 8 9; do echo --initrd $G; done)
+has err 'more than 8' "run: says at most 8 modules"
+
 # A config: exactly its devices and regions, flags override it.
 cat > "$T/c.json" <<EOF
 { "base": { "name": "cfg", "cpu_num": 2, "phys_cpu_sets": [1, 2] },
@@ -133,6 +159,23 @@ FAKE_LOG=$T/log FAKE_SCRIPT='down:3' status "run: config + flags" 3 \
 has log 'name=other' "run: --name overrides"
 has log 'SET_MEMORY_REGION gpa=0 size=2000000' "run: --memory overrides"
 has log 'mode=2' "run: --mode overrides"
+
+# A config's cmdline and ramdisk (relative to it, at ramdisk_load_addr).
+cat > "$T/mb.json" <<EOF
+{ "kernel": { "kernel_path": "mb.elf", "cmdline": "from config",
+              "ramdisk_path": "env", "ramdisk_load_addr": "0x400000" } }
+EOF
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: config cmdline, ramdisk" 1 $A run "$T/mb.json"
+has log 'LOAD_IMAGE format=2 flags=1 gpa=0 size=28 cmdline=from config$' "run: config cmdline"
+has log "LOAD_IMAGE format=3 flags=0 gpa=400000 size=10 cmdline=$T/env\$" "run: ramdisk_path at ramdisk_load_addr"
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: config + --cmdline, --initrd" 1 \
+	$A run --cmdline "" --initrd $G "$T/mb.json"
+grep LOAD_IMAGE "$T/log" > "$T/loads"
+printf '%s\n' "LOAD_IMAGE format=2 flags=1 gpa=0 size=28" \
+	"LOAD_IMAGE format=3 flags=0 gpa=0 size=4 cmdline=$G" | cmp -s - "$T/loads"
+ok $? "run: --cmdline and --initrd replace the config's (and its address)"
 
 # The example configs build (with our image as their hello.bin).
 EX=$(dirname "$0")/../../examples

@@ -2,11 +2,12 @@
 /*
  * axvmctl: turn a finished struct vm_config into a VM in state
  * "loaded": CREATE_VM, SET_MEMORY_REGION for each region, ADD_DEVICE
- * for each device, LOAD_IMAGE, SET_ENTRY, CREATE_VCPU for each vCPU,
+ * for each device, LOAD_IMAGE (the kernel, with its command line), SET_ENTRY,
+ * LOAD_IMAGE of each Multiboot module, CREATE_VCPU for each vCPU,
  * FINALIZE, each through libaxvm. Shared by run (VMM mode: the vCPUs'
  * run structures are mapped) and create (managed mode).
  *
- * The image is read and checked before anything is created, so most
+ * The files are read and checked before anything is created, so most
  * mistakes cost no ioctl; a failure after CREATE_VM destroys a managed
  * VM again (a VMM-mode VM goes with its last fd).
  */
@@ -36,17 +37,39 @@ void vm_close(struct vm *vm)
 	vm_init(vm);
 }
 
-/* Pick the format: the caller's choice, checked against the file. */
-static int image_format(const struct vm_config *cfg, const void *buf,
-			size_t size, const char *op, uint32_t *format)
+struct file {
+	void *buf;
+	size_t size;
+};
+
+static int read_file(const char *path, const char *op, struct file *f)
 {
-	*format = axvm_image_format(buf, size);
+	if (!axvm_image_read(path, &f->buf, &f->size))
+		return 0;
+	errnof(errno, "%s: %s", op, path);
+	return -1;
+}
+
+/*
+ * Pick the format: the caller's choice, checked against the file; a
+ * command line and modules only for a Multiboot kernel.
+ */
+static int image_format(const struct vm_config *cfg, const struct file *f,
+			const char *op, uint32_t *format)
+{
+	*format = axvm_image_format(f->buf, f->size);
 	if (cfg->image_kind == IMAGE_ELF && *format == AXVM_IMAGE_RAW) {
 		errf("%s: %s: not an ELF file", op, cfg->image);
 		return -1;
 	}
 	if (cfg->image_kind == IMAGE_RAW)
 		*format = AXVM_IMAGE_RAW;
+	if ((cfg->cmdline[0] || cfg->nr_modules) &&
+	    *format != AXVM_IMAGE_MULTIBOOT) {
+		errf("%s: %s: --cmdline and --initrd need a Multiboot kernel (bzImage support comes later)",
+		     op, cfg->image);
+		return -1;
+	}
 	return 0;
 }
 
@@ -89,15 +112,15 @@ static int add_devices(const struct vm_config *cfg, const char *op,
 	return 0;
 }
 
-static int load_image(const struct vm_config *cfg, const void *buf,
-		      size_t size, uint32_t format, const char *op,
-		      struct vm *vm)
+static int load_image(const struct vm_config *cfg, const struct file *f,
+		      uint32_t format, const char *op, struct vm *vm)
 {
 	struct axvm_image im = {
-		.buf = (uintptr_t)buf,
-		.size = size,
+		.buf = (uintptr_t)f->buf,
+		.size = f->size,
 		.format = format,
 		.flags = AXVM_IMAGE_SET_ENTRY,
+		.cmdline = cfg->cmdline[0] ? (uintptr_t)cfg->cmdline : 0,
 	};
 	uint64_t entry;
 	uint32_t mode = 0;
@@ -131,6 +154,27 @@ static int load_image(const struct vm_config *cfg, const void *buf,
 	}
 	vm->entry = entry;
 	vm->mode = mode;
+	return 0;
+}
+
+/*
+ * The Multiboot modules, in order: the first at module_addr (0: on the
+ * page after the kernel), each other on the page after the one before.
+ */
+static int load_modules(const struct vm_config *cfg, const struct file *mods,
+			const char *op, struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->nr_modules; i++) {
+		if (!axvm_vm__load_module(&vm->ax, i ? 0 : cfg->module_addr,
+					  mods[i].buf, mods[i].size,
+					  cfg->modules[i]))
+			continue;
+		errnof(errno, "%s: %s: load module %s", op, vm->label,
+		       cfg->modules[i]);
+		return -1;
+	}
 	return 0;
 }
 
@@ -174,9 +218,10 @@ static int create_vcpus(const struct vm_config *cfg, const char *op,
 int vm_build(const struct vm_config *cfg, bool managed, const char *op,
 	     struct vm *vm)
 {
-	void *img = NULL;
-	size_t size;
+	struct file img = { 0 }, mods[CFG_MAX_MODULES] = { 0 };
+	unsigned int i;
 	uint32_t format;
+	int ret = -1;
 
 	vm_init(vm);
 	if (cfg->name[0])
@@ -188,36 +233,40 @@ int vm_build(const struct vm_config *cfg, bool managed, const char *op,
 		     cfg->cpu_num, VM_MAX_VCPUS);
 		return -1;
 	}
-	if (axvm_image_read(cfg->image, &img, &size)) {
-		errnof(errno, "%s: %s", op, cfg->image);
-		return -1;
-	}
-	if (image_format(cfg, img, size, op, &format))
-		goto err_image;
+	/* Every file first: a missing one costs no ioctl. */
+	if (read_file(cfg->image, op, &img) ||
+	    image_format(cfg, &img, op, &format))
+		goto out;
+	for (i = 0; i < cfg->nr_modules; i++)
+		if (read_file(cfg->modules[i], op, &mods[i]))
+			goto out;
 
 	vm->sys_fd = open_sys(op);
 	if (vm->sys_fd < 0)
-		goto err_image;
+		goto out;
 	if (create_vm(cfg, managed, op, vm) ||
 	    add_regions(cfg, op, vm) ||
 	    add_devices(cfg, op, vm) ||
-	    load_image(cfg, img, size, format, op, vm) ||
+	    load_image(cfg, &img, format, op, vm) ||
+	    load_modules(cfg, mods, op, vm) ||
 	    create_vcpus(cfg, op, vm))
 		goto err_destroy;
 	if (axvm_vm__finalize(&vm->ax)) {
 		errnof(errno, "%s: %s: finalize", op, vm->label);
 		goto err_destroy;
 	}
-	free(img);
-	return 0;
+	ret = 0;
+	goto out;
 
 err_destroy:
 	if (managed && vm->ax.fd >= 0)
 		axvm_vm__destroy(&vm->ax);
 	vm_close(vm);
-err_image:
-	free(img);
-	return -1;
+out:
+	free(img.buf);
+	for (i = 0; i < CFG_MAX_MODULES; i++)
+		free(mods[i].buf);
+	return ret;
 }
 
 int load_vm_config(const char *op, const char *file, const struct vm_opts *o,

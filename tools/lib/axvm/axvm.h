@@ -112,6 +112,14 @@ int axvm_vm__load_image(struct axvm_vm *vm, struct axvm_image *im);
 /* A flat binary of @size bytes at @gpa (AXVM_IMAGE_RAW). */
 int axvm_vm__load_raw(struct axvm_vm *vm, uint64_t gpa, const void *buf,
 		      size_t size);
+/*
+ * A Multiboot module (AXVM_IMAGE_MODULE, AXVM_CAP_MULTIBOOT_MODULES):
+ * @size bytes at @gpa (4 KiB aligned), or with @gpa 0 on the page after
+ * every image loaded before it; @string (NULL: none) is its string. A
+ * Multiboot kernel's command line is struct axvm_image.cmdline.
+ */
+int axvm_vm__load_module(struct axvm_vm *vm, uint64_t gpa, const void *buf,
+			 size_t size, const char *string);
 /* AXVM_SET_ENTRY: every vCPU starts at @entry in @mode (AXVM_MODE_*). */
 int axvm_vm__set_entry(struct axvm_vm *vm, uint64_t entry, uint32_t mode);
 /*

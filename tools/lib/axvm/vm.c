@@ -109,15 +109,28 @@ int axvm_vm__load_image(struct axvm_vm *vm, struct axvm_image *im)
 	return ioctl(vm->fd, AXVM_LOAD_IMAGE, im);
 }
 
-int axvm_vm__load_raw(struct axvm_vm *vm, uint64_t gpa, const void *buf,
-		      size_t size)
+/* AXVM_LOAD_IMAGE of @size bytes at @gpa, with @string (NULL: none). */
+static int load_at(struct axvm_vm *vm, uint32_t format, uint64_t gpa,
+		   const void *buf, size_t size, const char *string)
 {
 	struct axvm_image im = {
 		.buf = (uintptr_t)buf, .size = size, .gpa = gpa,
-		.format = AXVM_IMAGE_RAW,
+		.format = format, .cmdline = (uintptr_t)string,
 	};
 
 	return axvm_vm__load_image(vm, &im);
+}
+
+int axvm_vm__load_raw(struct axvm_vm *vm, uint64_t gpa, const void *buf,
+		      size_t size)
+{
+	return load_at(vm, AXVM_IMAGE_RAW, gpa, buf, size, NULL);
+}
+
+int axvm_vm__load_module(struct axvm_vm *vm, uint64_t gpa, const void *buf,
+			 size_t size, const char *string)
+{
+	return load_at(vm, AXVM_IMAGE_MODULE, gpa, buf, size, string);
 }
 
 int axvm_vm__set_entry(struct axvm_vm *vm, uint64_t entry, uint32_t mode)
