@@ -107,15 +107,19 @@ def test_kernel():
     return p.stdout.strip().splitlines()[-1]
 
 
-def setup(t):
-    """The setup tier: dependencies, the test kernel kit. Returns (the
-    Debian kernel ABI, the test kernel tree)."""
+def setup(t, want_test_kernel=True):
+    """The setup tier: dependencies, the test kernel kit (built on the
+    first run, ~10 min; demo and bench boot Debian's kernel only and do
+    without it). Returns (the Debian kernel ABI, the test kernel tree or
+    None)."""
     os.makedirs(BUILD, exist_ok=True)
     t.begin("setup")
     abi = install_deps()
     t.ok(f"dependencies (Debian kernel {abi})")
-    tk = test_kernel()
-    t.ok(f"test kernel kit {os.path.basename(tk)}")
+    tk = None
+    if want_test_kernel:
+        tk = test_kernel()
+        t.ok(f"test kernel kit {os.path.basename(tk)}")
     t.end()
     return abi, tk
 

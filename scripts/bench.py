@@ -289,7 +289,7 @@ def main():
     args = ap.parse_args()
     t0 = time.time()
     t = Tally()
-    abi, _ = setup(t)
+    abi, _ = setup(t, want_test_kernel=False)
     if not args.smoke:
         return bench(abi)
     tier_bench_smoke(t, abi)

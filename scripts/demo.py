@@ -36,7 +36,7 @@ def demo(abi):
 
 
 def main():
-    abi, _ = setup(Tally())
+    abi, _ = setup(Tally(), want_test_kernel=False)
     demo(abi)
 
 

@@ -149,8 +149,14 @@ asm(".pushsection .rodata.kick_guest, \"a\"\n"
     "	mov $" XSTR(PORT_READY) ", %dx\n"
     "	out %eax, %dx\n"
     "	sti\n"
-    "2:	incq (%r15)\n"			/* spin in guest mode: never HLT */
-    "	pause\n"
+    /*
+     * Spin in guest mode: never HLT, and no PAUSE either. Under QEMU's
+     * single-threaded TCG every PAUSE returns to its vCPU loop and takes
+     * the big QEMU lock again; 8 vCPUs doing that in a tight loop starved
+     * the thread that fires the test host's timers for up to 218 s (no
+     * tick, no exit; "soft lockup" once it came back).
+     */
+    "2:	incq (%r15)\n"
     "	jmp 2b\n"
     /* Stack: vector (pushed by the stub), [error code,] RIP, CS, ... */
     "kick_guest_common:\n"
