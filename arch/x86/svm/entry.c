@@ -35,8 +35,9 @@
 #define ENTRY_PML4	AXVM_LOADER_PT_GPA
 #define ENTRY_PDPT	(ENTRY_PML4 + 0x1000)
 #define ENTRY_PD	(ENTRY_PML4 + 0x2000)	/* four of them */
-static_assert(ENTRY_GDT >= AXVM_LOADER_WIN_START &&
-	      ENTRY_PD + 4 * 0x1000 <= AXVM_LOADER_WIN_END);
+/* The GDT and the tables lie inside the loader's window. */
+static_assert(ENTRY_GDT == AXVM_LOADER_WIN_START);
+static_assert(ENTRY_PD + 4 * 0x1000 == AXVM_LOADER_WIN_END);
 
 #define GDT_CODE64	0x00af9b000000ffffULL	/* L, P, DPL0, exec/read */
 #define GDT_CODE32	0x00cf9b000000ffffULL	/* D, G, P, exec/read */
