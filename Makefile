@@ -8,6 +8,7 @@
 #   make demo            boot a QEMU test host and run a VM in it
 #   make bench           KVM and axvm side by side; make bench-smoke: a short run
 #   make layering        the layering check alone
+#   make kvm-unit-tests KUT=DIR [KUT_ARGS=...]  issue 13's table (docs/kvm-unit-tests.md)
 #   make W=1 C=1         extra warnings / sparse, passed to kbuild
 #   make checkpatch      kernel style check of our sources
 
@@ -30,7 +31,7 @@ LIBAXVM := $(BUILD)/lib/libaxvm.a
 LIBAXVM32 := $(BUILD)/lib32/libaxvm.a
 
 .PHONY: all module tools guests user clean check demo bench bench-smoke \
-	checkpatch kunit integration layering
+	checkpatch kunit integration layering kvm-unit-tests
 
 all: module tools
 
@@ -96,6 +97,12 @@ bench:
 # Each benchmark workload a few hundred iterations per side, judged.
 bench-smoke:
 	python3 scripts/bench.py --smoke
+
+# kvm-unit-tests built elsewhere (KUT=DIR), under QEMU TCG and on axvm in
+# a QEMU test host; not in make check, which cannot fetch it.
+kvm-unit-tests:
+	@test -n "$(KUT)" || { echo "make kvm-unit-tests KUT=/path/to/built/kvm-unit-tests (docs/kvm-unit-tests.md)" >&2; exit 2; }
+	python3 scripts/kvm_unit_tests.py --kut $(KUT) $(KUT_ARGS)
 
 # Which part may use which (scripts/layering.py, scripts/layering.known).
 layering:
