@@ -415,14 +415,23 @@ static int vcpu_call_answer(int vm, int vcpu, unsigned long cmd)
 /* The kernel runs a managed VM's vCPUs: their fds never wait for it. */
 static void test_managed_vcpu_fd(void)
 {
+	struct axvm_vm_info info;
 	struct axvm_regs regs;
-	int vm, vcpu;
+	int vm, vcpu, i;
 	__u32 id;
 
 	vm = managed_halter_vcpu("lc-mvcpu", &id, &vcpu);
 	if (!tap_check(vm >= 0, "a managed VM whose guest halts, with a vCPU fd from CREATE_VCPU"))
 		return;
 	tap_ret(ioctl(vm, AXVM_START, 0), 0, "START");
+	/* START only wakes the thread: wait for its guest's HLT. */
+	for (i = 0; i < 500; i++) {
+		if (!axvm_info(vm, &info) && info.stats.halts)
+			break;
+		usleep(10000);
+	}
+	tap_check(info.stats.halts > 0,
+		  "its thread runs the vCPU (the guest halted)");
 	tap_eq(vcpu_call_answer(vm, vcpu, AXVM_GET_REGS), EBUSY,
 	       "GET_REGS while its thread runs the vCPU: EBUSY at once");
 	tap_eq(vcpu_call_answer(vm, vcpu, AXVM_RUN), EBUSY,
