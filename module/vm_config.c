@@ -88,45 +88,44 @@ static int vm_load_one(struct axvm *vm, struct axvm_image_copy *img,
 	return 0;
 }
 
+/* What @img adds to a Multiboot kernel's information. */
+static void vm_mb_add(const struct axvm_image_copy *img,
+		      struct axvm_mb_boot *boot, struct axvm_mb_module *mods,
+		      bool *kernel)
+{
+	if (img->format == AXVM_IMAGE_MULTIBOOT) {
+		*kernel = true;
+		boot->cmdline = img->cmdline;
+	} else if (img->format == AXVM_IMAGE_MODULE) {
+		mods[boot->nr_mods++] = (struct axvm_mb_module){
+			img->gpa, img->gpa + img->size, img->cmdline };
+	}
+}
+
 /*
- * A Multiboot kernel's information, from the images kept (and @extra,
- * one not yet kept): the last kernel's command line, every module in
- * load order. Nothing to do without a Multiboot kernel.
+ * A Multiboot kernel's information, from the images kept and then @extra
+ * (one not kept yet, or NULL): the last kernel's command line, every
+ * module in load order. Nothing to do without a Multiboot kernel.
  */
 static int vm_write_mb_info(struct axvm *vm, struct axvm_image_copy *extra)
 {
 	struct axvm_mb_boot boot = {};
 	struct axvm_mb_module *mods;
 	struct axvm_image_copy *img;
-	unsigned int n = 0, i = 0;
+	unsigned int n = 1;		/* room for @extra */
 	bool kernel = false;
 	int ret;
 
 	list_for_each_entry(img, &vm->images, node)
 		n += img->format == AXVM_IMAGE_MODULE;
-	mods = kcalloc(n + 1, sizeof(*mods), GFP_KERNEL);
+	mods = kcalloc(n, sizeof(*mods), GFP_KERNEL);
 	if (!mods)
 		return -ENOMEM;
-	list_for_each_entry(img, &vm->images, node) {
-		if (img == extra)
-			continue;
-		if (img->format == AXVM_IMAGE_MULTIBOOT) {
-			kernel = true;
-			boot.cmdline = img->cmdline;
-		} else if (img->format == AXVM_IMAGE_MODULE) {
-			mods[i++] = (struct axvm_mb_module){
-				img->gpa, img->gpa + img->size, img->cmdline };
-		}
-	}
-	if (extra && extra->format == AXVM_IMAGE_MULTIBOOT) {
-		kernel = true;
-		boot.cmdline = extra->cmdline;
-	} else if (extra && extra->format == AXVM_IMAGE_MODULE) {
-		mods[i++] = (struct axvm_mb_module){
-			extra->gpa, extra->gpa + extra->size, extra->cmdline };
-	}
 	boot.mods = mods;
-	boot.nr_mods = i;
+	list_for_each_entry(img, &vm->images, node)
+		vm_mb_add(img, &boot, mods, &kernel);
+	if (extra)
+		vm_mb_add(extra, &boot, mods, &kernel);
 	ret = kernel ? axvm_mb_write_info(&vm->aspace, &boot) : 0;
 	kfree(mods);
 	return ret;
