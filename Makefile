@@ -112,9 +112,9 @@ layering:
 # cannot tell from a misplaced EXPORT_SYMBOL; ops_gen.h holds the
 # X-macro expansions, which checkpatch cannot read.
 CHECKPATCH ?= $(KDIR)/scripts/checkpatch.pl
-CHECKPATCH_FILES = $(filter-out module/kunit_export.h module/ops_gen.h,$(wildcard \
-	module/*.[ch] module/devices/*.[ch] arch/x86/*.[ch] arch/x86/svm/*.[ch] \
-	include/uapi/linux/*.h tests/kunit/*.[ch] tests/selftest/*.c \
+CHECKPATCH_FILES = $(filter-out module/api/kunit_export.h module/api/ops_gen.h,$(wildcard \
+	module/*.[ch] module/api/*.[ch] module/devices/*.[ch] arch/x86/*.[ch] arch/x86/svm/*.[ch] \
+	include/uapi/linux/*.h include/axvm/*.h tests/kunit/*.[ch] tests/selftest/*.c \
 	tests/fpu_noise/*.c))
 checkpatch:
 	$(CHECKPATCH) --no-tree --quiet --show-types \

@@ -11,10 +11,14 @@
 #include "device.h"
 #include "kunit_export.h"
 
-/* Adding a device type: one file in module/devices/, one line here. */
+/*
+ * Adding a device type: one file in module/devices/ defining
+ * axvm_<ident>_type, one line in include/axvm/device_types.h.
+ */
 static const struct axvm_device_type *const axvm_device_types[] = {
-	&axvm_uart16550_type,
-	&axvm_debug_exit_type,
+#define AXVM_DEVICE_TYPE(id, ident, name, space, len) (&axvm_##ident##_type),
+#include <axvm/device_types.h>
+#undef AXVM_DEVICE_TYPE
 };
 
 const struct axvm_device_type *axvm_device_type_find(u32 type)

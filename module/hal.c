@@ -2,7 +2,7 @@
 /*
  * The core's side of struct axvm_hal_ops: a VM is created with a HAL
  * and calls its methods without NULL checks, so every method must be
- * there. The list of methods is module/hal_ops.h.
+ * there. The list of methods is module/api/hal_ops.h.
  */
 #include <linux/errno.h>
 #include "hal.h"

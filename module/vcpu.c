@@ -137,17 +137,20 @@ void axvm_vcpu_kick(struct axvm_vcpu *vcpu)
 	/* Blocked in HLT (or waiting to run): a wakeup is enough. */
 	if (rcuwait_wake_up(&vcpu->wait))
 		return;
-	me = get_cpu();
+	get_cpu();
+	me = hal->current_pcpu_id(hal);
 	/*
 	 * kvm_vcpu_kick's order: claim the IN_GUEST -> EXITING transition
-	 * first, then read where the vCPU runs. The run loop sets vcpu->cpu
-	 * before it publishes IN_GUEST_MODE (smp_store_mb), so a vCPU seen
-	 * in guest mode has that CPU in vcpu->cpu; read earlier, the CPU
-	 * could belong to a previous entry and the IPI hit the wrong one.
+	 * first, then ask the HAL where the vCPU runs (vcpu_resides_on
+	 * reads vcpu->cpu). The run loop sets vcpu->cpu before it publishes
+	 * IN_GUEST_MODE (smp_store_mb), so a vCPU seen in guest mode has
+	 * that CPU in vcpu->cpu; read earlier, the CPU could belong to a
+	 * previous entry and the IPI hit the wrong one.
 	 */
 	if (cmpxchg(&vcpu->mode, AXVM_IN_GUEST_MODE,
 		    AXVM_EXITING_GUEST_MODE) == AXVM_IN_GUEST_MODE) {
-		cpu = READ_ONCE(vcpu->cpu);
+		/* On our own CPU it is not in the guest: the mode is enough. */
+		cpu = hal->vcpu_resides_on(hal, vcpu->vm->id, vcpu->id);
 		if (cpu >= 0 && cpu != me)
 			hal->kick_cpu(hal, vcpu, cpu);
 	}
@@ -155,13 +158,33 @@ void axvm_vcpu_kick(struct axvm_vcpu *vcpu)
 }
 AXVM_EXPORT_FOR_TESTS(axvm_vcpu_kick);
 
+/*
+ * Is @vcpu the one loaded on this CPU? Then whoever asks interrupted
+ * its entry window (a timer or device callback in interrupt context),
+ * with the guest either not entered yet, so the entry's own check sees
+ * what was just made pending, or already left by the interrupt that
+ * runs us: no kick is needed.
+ */
+static bool axvm_vcpu_is_current(struct axvm_vcpu *vcpu)
+{
+	const struct axvm_hal_ops *hal = vcpu->vm->hal;
+	bool cur;
+
+	preempt_disable();
+	cur = hal->current_vm_id(hal) == vcpu->vm->id &&
+	      hal->current_vcpu_id(hal) == vcpu->id;
+	preempt_enable();
+	return cur;
+}
+
 int axvm_vcpu_inject(struct axvm_vcpu *vcpu, u32 vector)
 {
 	if (vector < 16 || vector >= AXVM_NR_VECTORS)
 		return -EINVAL;
 	set_bit(vector, vcpu->pending);
 	atomic64_inc(&vcpu->vm->stats.injected_irqs);
-	axvm_vcpu_kick(vcpu);
+	if (!axvm_vcpu_is_current(vcpu))
+		axvm_vcpu_kick(vcpu);
 	return 0;
 }
 AXVM_EXPORT_FOR_TESTS(axvm_vcpu_inject);

@@ -66,7 +66,7 @@ PARTS = [
 # declares at file scope.
 SYMBOLS = {
     # What a device type and the core may use of each other.
-    "device-api": ["decl:module/device.h"],
+    "device-api": ["decl:module/api/device.h"],
     # The core's small vCPU API (module/axvm.h, vm.h): what a backend
     # calls from vcpu_run, and what the Linux HAL's inject_irq_to_vcpu
     # needs.

@@ -117,6 +117,41 @@ static void dev_type_table(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, axvm_device_type_by_name(""));
 }
 
+/*
+ * Each line of include/axvm/device_types.h (what axvmctl builds its
+ * name tables from) agrees with the kernel's type, and a device of the
+ * space and length the line gives is accepted.
+ */
+struct dev_uapi_line {
+	u32 type, cap, space;
+	const char *name;
+	u64 length;
+};
+
+static const struct dev_uapi_line dev_uapi_lines[] = {
+#define AXVM_DEVICE_TYPE(id, ident, n, sp, len) \
+	{ AXVM_DEV_##id, AXVM_CAP_DEV_##id, sp, n, len },
+#include <axvm/device_types.h>
+#undef AXVM_DEVICE_TYPE
+};
+
+static void dev_type_uapi_list(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dev_uapi_lines); i++) {
+		const struct dev_uapi_line *l = &dev_uapi_lines[i];
+		const struct axvm_device_type *t = axvm_device_type_find(l->type);
+
+		KUNIT_ASSERT_NOT_NULL_MSG(test, t, "%s", l->name);
+		KUNIT_EXPECT_STREQ(test, t->name, l->name);
+		KUNIT_EXPECT_EQ_MSG(test, t->cap, l->cap, "%s", l->name);
+		KUNIT_EXPECT_EQ_MSG(test, dev_add(test, l->type, l->space,
+						  0x1000 * (i + 1), l->length),
+				    0, "%s", l->name);
+	}
+}
+
 static void dev_type_caps(struct kunit *test)
 {
 	KUNIT_EXPECT_TRUE(test, axvm_device_has_cap(AXVM_CAP_DEV_UART16550));
@@ -653,6 +688,7 @@ static void dev_debug_exit_no_host(struct kunit *test)
 
 static struct kunit_case dev_cases[] = {
 	KUNIT_CASE(dev_type_table),
+	KUNIT_CASE(dev_type_uapi_list),
 	KUNIT_CASE(dev_type_caps),
 	KUNIT_CASE(dev_type_ops_complete),
 	KUNIT_CASE_PARAM(dev_validation, dev_valid_gen_params),

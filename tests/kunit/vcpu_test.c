@@ -934,11 +934,8 @@ static void vcpu_kick_outside_guest_sends_nothing(struct kunit *test)
 	finalize(test, vm);
 	vcpu = vm->vcpus[0];
 	axvm_fake_hal_reset_calls(fh);
-	preempt_disable();
-	WRITE_ONCE(vcpu->cpu, smp_processor_id() ^ 1);
+	axvm_fake_hal_set_resides_on(fh, smp_processor_id() ^ 1);
 	axvm_vcpu_kick(vcpu);
-	preempt_enable();
-	WRITE_ONCE(vcpu->cpu, -1);
 	KUNIT_EXPECT_EQ(test, axvm_fake_hal_calls(fh, AXVM_FAKE_KICK_CPU), 0UL);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(vcpu->mode), AXVM_OUTSIDE_GUEST_MODE);
 }
@@ -955,13 +952,15 @@ static void vcpu_kick_in_guest_on_other_cpu(struct kunit *test)
 	axvm_fake_hal_reset_calls(fh);
 	preempt_disable();
 	other = smp_processor_id() ^ 1;
-	WRITE_ONCE(vcpu->cpu, other);
+	/* The HAL says where the vCPU runs, and which CPU asks. */
+	axvm_fake_hal_set_resides_on(fh, other);
+	axvm_fake_hal_set_current(fh, AXVM_HAL_ID_NONE, AXVM_HAL_ID_NONE,
+				  smp_processor_id());
 	/* As the run loop publishes it, before a kicker looks. */
 	smp_store_mb(vcpu->mode, AXVM_IN_GUEST_MODE);
 	axvm_vcpu_kick(vcpu);
 	mode = READ_ONCE(vcpu->mode);
 	WRITE_ONCE(vcpu->mode, AXVM_OUTSIDE_GUEST_MODE);
-	WRITE_ONCE(vcpu->cpu, -1);
 	preempt_enable();
 
 	KUNIT_EXPECT_EQ(test, mode, AXVM_EXITING_GUEST_MODE);
@@ -980,18 +979,84 @@ static void vcpu_kick_in_guest_on_this_cpu(struct kunit *test)
 	vcpu = vm->vcpus[0];
 	axvm_fake_hal_reset_calls(fh);
 	preempt_disable();
-	WRITE_ONCE(vcpu->cpu, smp_processor_id());
+	axvm_fake_hal_set_resides_on(fh, smp_processor_id());
+	axvm_fake_hal_set_current(fh, AXVM_HAL_ID_NONE, AXVM_HAL_ID_NONE,
+				  smp_processor_id());
 	/* As the run loop publishes it, before a kicker looks. */
 	smp_store_mb(vcpu->mode, AXVM_IN_GUEST_MODE);
 	axvm_vcpu_kick(vcpu);
 	mode = READ_ONCE(vcpu->mode);
 	WRITE_ONCE(vcpu->mode, AXVM_OUTSIDE_GUEST_MODE);
-	WRITE_ONCE(vcpu->cpu, -1);
 	preempt_enable();
 
 	/* We are that CPU, so not in the guest: the mode says enough. */
 	KUNIT_EXPECT_EQ(test, mode, AXVM_EXITING_GUEST_MODE);
 	KUNIT_EXPECT_EQ(test, axvm_fake_hal_calls(fh, AXVM_FAKE_KICK_CPU), 0UL);
+}
+
+static void vcpu_kick_in_guest_nowhere_sends_nothing(struct kunit *test)
+{
+	struct axvm_fake_hal *fh = fh_of(test);
+	struct axvm *vm = new_vm(test, false, 1);
+	struct axvm_vcpu *vcpu;
+	int mode;
+
+	finalize(test, vm);
+	vcpu = vm->vcpus[0];
+	axvm_fake_hal_reset_calls(fh);
+	/* The HAL lost track of it (put meanwhile): no CPU to interrupt. */
+	axvm_fake_hal_set_resides_on(fh, -ENOENT);
+	/* As the run loop publishes it, before a kicker looks. */
+	smp_store_mb(vcpu->mode, AXVM_IN_GUEST_MODE);
+	axvm_vcpu_kick(vcpu);
+	mode = READ_ONCE(vcpu->mode);
+	WRITE_ONCE(vcpu->mode, AXVM_OUTSIDE_GUEST_MODE);
+
+	KUNIT_EXPECT_EQ(test, mode, AXVM_EXITING_GUEST_MODE);
+	KUNIT_EXPECT_EQ(test, axvm_fake_hal_calls(fh, AXVM_FAKE_VCPU_RESIDES_ON),
+			1UL);
+	KUNIT_EXPECT_EQ(test, axvm_fake_hal_calls(fh, AXVM_FAKE_KICK_CPU), 0UL);
+}
+
+/*
+ * Injecting into the vCPU the HAL says is loaded here (a callback that
+ * interrupted its entry window) leaves its mode alone and sends no IPI;
+ * into any other vCPU it kicks.
+ */
+static void vcpu_inject_kicks_unless_current(struct kunit *test)
+{
+	struct axvm_fake_hal *fh = fh_of(test);
+	struct axvm *vm = new_vm(test, false, 2);
+	struct axvm_vcpu *a, *b;
+	int mode_a, mode_b, me;
+
+	finalize(test, vm);
+	a = vm->vcpus[0];
+	b = vm->vcpus[1];
+	axvm_fake_hal_reset_calls(fh);
+	preempt_disable();
+	me = smp_processor_id();
+	axvm_fake_hal_set_current(fh, vm->id, a->id, me);
+	axvm_fake_hal_set_resides_on(fh, me ^ 1);
+	/* As the run loop publishes it, before a kicker looks. */
+	smp_store_mb(a->mode, AXVM_IN_GUEST_MODE);
+	/* Likewise. */
+	smp_store_mb(b->mode, AXVM_IN_GUEST_MODE);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_inject(a, 0x30), 0);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_inject(b, 0x31), 0);
+	mode_a = READ_ONCE(a->mode);
+	mode_b = READ_ONCE(b->mode);
+	WRITE_ONCE(a->mode, AXVM_OUTSIDE_GUEST_MODE);
+	WRITE_ONCE(b->mode, AXVM_OUTSIDE_GUEST_MODE);
+	axvm_fake_hal_set_current(fh, AXVM_HAL_ID_NONE, AXVM_HAL_ID_NONE, 0);
+	preempt_enable();
+
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_pending_irq(a), 0x30);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_pending_irq(b), 0x31);
+	KUNIT_EXPECT_EQ(test, mode_a, AXVM_IN_GUEST_MODE);
+	KUNIT_EXPECT_EQ(test, mode_b, AXVM_EXITING_GUEST_MODE);
+	KUNIT_EXPECT_EQ(test, axvm_fake_hal_calls(fh, AXVM_FAKE_KICK_CPU), 1UL);
+	KUNIT_EXPECT_EQ(test, axvm_fake_hal_last_kick_cpu(fh), me ^ 1);
 }
 
 static void vcpu_kick_wakes_halted_without_ipi(struct kunit *test)
@@ -1160,6 +1225,8 @@ static struct kunit_case vcpu_cases[] = {
 	KUNIT_CASE(vcpu_kick_outside_guest_sends_nothing),
 	KUNIT_CASE(vcpu_kick_in_guest_on_other_cpu),
 	KUNIT_CASE(vcpu_kick_in_guest_on_this_cpu),
+	KUNIT_CASE(vcpu_kick_in_guest_nowhere_sends_nothing),
+	KUNIT_CASE(vcpu_inject_kicks_unless_current),
 	KUNIT_CASE(vcpu_kick_wakes_halted_without_ipi),
 	KUNIT_CASE_PARAM(vcpu_should_exit_conditions, should_exit_gen_params),
 	KUNIT_CASE(vcpu_stats_count_each_kind),

@@ -575,9 +575,25 @@ struct emu_type {
 };
 
 static const struct emu_type emu_types[] = {
-	{ "uart16550", AXVM_DEV_UART16550, AXVM_SPACE_PIO, 8 },
-	{ "debug-exit", AXVM_DEV_DEBUG_EXIT, AXVM_SPACE_PIO, 4 },
+#define AXVM_DEVICE_TYPE(id, ident, name, space, len) \
+	{ name, AXVM_DEV_##id, space, len },
+#include <axvm/device_types.h>
+#undef AXVM_DEVICE_TYPE
 };
+
+/* "a, b or c": the emu_type names, for an error message. */
+static const char *emu_type_names(void)
+{
+	static char buf[256];
+	size_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(emu_types) && n < sizeof(buf); i++)
+		n += snprintf(buf + n, sizeof(buf) - n, "%s%s",
+			      !i ? "" : i + 1 < ARRAY_SIZE(emu_types) ?
+			      ", " : " or ", emu_types[i].name);
+	return buf;
+}
 
 static const char *const dev_names[] = {
 	"name", "base_gpa", "length", "irq_id", "emu_type", "cfg_list"
@@ -605,8 +621,8 @@ static int one_device(struct cctx *c, struct elem *e, struct axvm_device *d)
 		if (!strcmp(s, emu_types[i].name))
 			t = &emu_types[i];
 	if (!t)
-		return cerr(c, path, "bad emu_type %s (uart16550 or debug-exit)",
-			    shown(v));
+		return cerr(c, path, "bad emu_type %s (%s)", shown(v),
+			    emu_type_names());
 	d->type = t->type;
 	d->space = t->space;
 	d->length = t->length;

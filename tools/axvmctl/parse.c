@@ -247,8 +247,10 @@ const struct cap_desc axvm_caps[] = {
 	{ AXVM_CAP_MAX_VMS, "max_vms", true },
 	{ AXVM_CAP_MAP_IDENTICAL, "map_identical", false },
 	{ AXVM_CAP_HW_VIRT, "hw_virt", false },
-	{ AXVM_CAP_DEV_UART16550, "dev_uart16550", false },
-	{ AXVM_CAP_DEV_DEBUG_EXIT, "dev_debug_exit", false },
+#define AXVM_DEVICE_TYPE(id, ident, name, space, len) \
+	{ AXVM_CAP_DEV_##id, "dev_" #ident, false },
+#include <axvm/device_types.h>
+#undef AXVM_DEVICE_TYPE
 	{ AXVM_CAP_IMAGE_ELF, "image_elf", false },
 	{ AXVM_CAP_IMAGE_MULTIBOOT, "image_multiboot", false },
 	{ AXVM_CAP_CONSOLE, "console", false },

@@ -59,7 +59,7 @@ int axvm_svm_msrpm_init(void *msrpm)
 	unsigned int i;
 	long bit;
 
-	memset(msrpm, 0xff, 8 * 1024);
+	memset(msrpm, 0xff, SVM_MSRPM_BYTES);
 	for (i = 0; i < ARRAY_SIZE(axvm_svm_passthrough_msrs); i++) {
 		bit = axvm_svm_msrpm_bit(axvm_svm_passthrough_msrs[i]);
 		if (WARN_ON(bit < 0))

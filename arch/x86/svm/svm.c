@@ -147,28 +147,49 @@ phys_addr_t axvm_svm_nested_cr3(struct axvm *vm)
 	return __sme_set(virt_to_phys(axvm_svm_vm->pml5));
 }
 
+/*
+ * The VMCB and the MSRPM come from the HAL's frame allocator, like
+ * every other page a VM owns (charged to its creator, hal_linux.c).
+ */
 static int axvm_svm_vcpu_create(struct axvm_vcpu *vcpu)
 {
+	const struct axvm_hal_ops *hal = vcpu->vm->hal;
 	struct axvm_svm_vcpu *svm = to_svm(vcpu);
-	struct page *page;
+	phys_addr_t vmcb_pa, msrpm_pa;
+	int ret;
 
 	/* The core allocated vcpu_size bytes, zeroed. */
-	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!page)
-		return -ENOMEM;
+	ret = hal->alloc_frame(hal, &vmcb_pa);
+	if (ret)
+		return ret;
+	ret = hal->alloc_frames(hal, SVM_MSRPM_FRAMES, PAGE_SIZE, &msrpm_pa);
+	if (ret)
+		goto err_vmcb;
+	svm->msrpm = hal->phys_to_virt(hal, msrpm_pa);
+	ret = axvm_svm_msrpm_init(svm->msrpm);
+	if (ret)
+		goto err_msrpm;
 	if (!fpu_alloc_guest_fpstate(&svm->fpu)) {
-		__free_page(page);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto err_msrpm;
 	}
-	svm->vmcb = page_address(page);
-	svm->vmcb_pa = __sme_set(page_to_phys(page));
+	svm->vmcb = hal->phys_to_virt(hal, vmcb_pa);
+	svm->vmcb_pa = __sme_set(vmcb_pa);
+	svm->msrpm_pa = __sme_set(msrpm_pa);
 	svm->xcr0 = XFEATURE_MASK_FP;
 	axvm_svm_vmcb_init(svm);
 	return 0;
+
+err_msrpm:
+	hal->dealloc_frames(hal, msrpm_pa, SVM_MSRPM_FRAMES);
+err_vmcb:
+	hal->dealloc_frame(hal, vmcb_pa);
+	return ret;
 }
 
 static void axvm_svm_vcpu_free(struct axvm_vcpu *vcpu)
 {
+	const struct axvm_hal_ops *hal = vcpu->vm->hal;
 	struct axvm_svm_vcpu *svm = to_svm(vcpu);
 	int cpu;
 
@@ -180,7 +201,9 @@ static void axvm_svm_vcpu_free(struct axvm_vcpu *vcpu)
 		cmpxchg(&per_cpu_ptr(&axvm_svm_cpu, cpu)->last_vmcb, svm->vmcb,
 			NULL);
 	fpu_free_guest_fpstate(&svm->fpu);
-	free_page((unsigned long)svm->vmcb);
+	hal->dealloc_frames(hal, hal->virt_to_phys(hal, svm->msrpm),
+			    SVM_MSRPM_FRAMES);
+	hal->dealloc_frame(hal, hal->virt_to_phys(hal, svm->vmcb));
 }
 
 /*

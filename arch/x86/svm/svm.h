@@ -63,6 +63,12 @@ struct axvm_svm_vcpu {
 	struct axvm_vcpu vcpu;
 	struct vmcb *vmcb;
 	phys_addr_t vmcb_pa;
+	/*
+	 * The MSR permission map is per vCPU, as KVM's: which MSRs exit
+	 * can follow the vCPU (its APIC mode, what its guest has used).
+	 */
+	void *msrpm;
+	phys_addr_t msrpm_pa;
 
 	/*
 	 * Guest GPRs. RAX and RSP live in the VMCB during the run and are
@@ -206,6 +212,9 @@ u64 axvm_svm_guest_supported_xcr0(void);
 /* msr.c */
 int axvm_svm_get_msr(struct axvm_svm_vcpu *svm, u32 msr, u64 *val);
 int axvm_svm_set_msr(struct axvm_svm_vcpu *svm, u32 msr, u64 val);
+/* The MSR permission map: 8 KiB, two frames (APM 15.11). */
+#define SVM_MSRPM_FRAMES	2
+#define SVM_MSRPM_BYTES		(8 * 1024)
 int axvm_svm_msrpm_init(void *msrpm);
 
 /* regs.c */

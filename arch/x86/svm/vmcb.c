@@ -39,12 +39,9 @@
 
 #define SVM_IOPM_ORDER		2	/* 12 KiB used */
 #define SVM_IOPM_BYTES		(12 * 1024)
-#define SVM_MSRPM_ORDER		1	/* 8 KiB */
-#define SVM_MSRPM_BYTES		(8 * 1024)
 
-/* Shared by every vCPU: they never change after load. */
+/* Shared by every vCPU: it never changes after load. */
 static struct page *axvm_svm_iopm;
-static struct page *axvm_svm_msrpm;
 
 /* G_PAT's power-on value: WB, WT, UC-, UC, repeated. */
 #define SVM_DEFAULT_GPAT	0x0007040600070406ULL
@@ -105,7 +102,7 @@ void axvm_svm_vmcb_init(struct axvm_svm_vcpu *svm)
 					     BIT(MC_VECTOR);
 
 	c->iopm_base_pa = __sme_set(page_to_phys(axvm_svm_iopm));
-	c->msrpm_base_pa = __sme_set(page_to_phys(axvm_svm_msrpm));
+	c->msrpm_base_pa = svm->msrpm_pa;
 	c->tsc_offset = 0;
 	/*
 	 * V_INTR_MASKING: the guest's RFLAGS.IF and CR8 mask only virtual
@@ -176,35 +173,20 @@ void axvm_svm_cpu_asid_reset(struct axvm_svm_cpu *sd)
 
 int axvm_svm_vmcb_global_init(void)
 {
-	int ret;
-
 	axvm_svm_iopm = alloc_pages(GFP_KERNEL, SVM_IOPM_ORDER);
-	axvm_svm_msrpm = alloc_pages(GFP_KERNEL, SVM_MSRPM_ORDER);
-	if (!axvm_svm_iopm || !axvm_svm_msrpm) {
-		ret = -ENOMEM;
-		goto err_free;
-	}
+	if (!axvm_svm_iopm)
+		return -ENOMEM;
 	/* Every port exits: the VM's devices decide (IOPM bits set). */
 	memset(page_address(axvm_svm_iopm), 0xff, PAGE_SIZE << SVM_IOPM_ORDER);
-	ret = axvm_svm_msrpm_init(page_address(axvm_svm_msrpm));
-	if (ret)
-		goto err_free;
 	return 0;
-
-err_free:
-	axvm_svm_vmcb_global_exit();
-	return ret;
 }
 
 void axvm_svm_vmcb_global_exit(void)
 {
 	if (axvm_svm_iopm)
 		__free_pages(axvm_svm_iopm, SVM_IOPM_ORDER);
-	if (axvm_svm_msrpm)
-		__free_pages(axvm_svm_msrpm, SVM_MSRPM_ORDER);
 	axvm_svm_iopm = NULL;
-	axvm_svm_msrpm = NULL;
 }
 
 static_assert(SVM_IOPM_BYTES <= (PAGE_SIZE << SVM_IOPM_ORDER));
-static_assert(SVM_MSRPM_BYTES <= (PAGE_SIZE << SVM_MSRPM_ORDER));
+static_assert(SVM_MSRPM_FRAMES * PAGE_SIZE >= SVM_MSRPM_BYTES);

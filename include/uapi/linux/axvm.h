@@ -234,6 +234,7 @@ struct axvm_image {
 #define AXVM_SPACE_PIO		0
 #define AXVM_SPACE_MMIO		1
 
+
 #define AXVM_IRQ_NONE		0xffffffffu
 
 struct axvm_device {

@@ -63,6 +63,7 @@ struct axvm_device_type {
 	int (*input)(struct axvm_device_inst *dev, const u8 *buf, size_t len);
 };
 
+/* One per line of include/axvm/device_types.h: axvm_<ident>_type. */
 extern const struct axvm_device_type axvm_uart16550_type;
 extern const struct axvm_device_type axvm_debug_exit_type;
 
