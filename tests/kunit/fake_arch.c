@@ -18,27 +18,12 @@
 #include "pgtable.h"
 #include "fake_arch.h"
 
-struct axvm_fake_arch_state axvm_fake_arch;
-static DEFINE_SPINLOCK(fake_arch_lock);		/* the failure knobs */
-
-void axvm_fake_arch_reset(void)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&fake_arch_lock, flags);
-	axvm_fake_arch.vm_init_err = 0;
-	axvm_fake_arch.vcpu_create_fail_after = -1;
-	axvm_fake_arch.vcpu_reset_err = 0;
-	axvm_fake_arch.dry = AXVM_FAKE_INTERNAL(AXVM_FAKE_DRY_SUBERROR);
-	axvm_fake_arch.irq_allowed = true;
-	spin_unlock_irqrestore(&fake_arch_lock, flags);
-}
-
-/* ---- per-VM and per-vCPU state ---------------------------------------- */
+/* ---- the ops ----------------------------------------------------------- */
 
 static int fake_vm_init(struct axvm *vm)
 {
-	int err = READ_ONCE(axvm_fake_arch.vm_init_err);
+	struct axvm_fake_arch *fa = axvm_to_fake_arch(vm->arch);
+	int err = READ_ONCE(fa->vm_init_err);
 
 	if (err)
 		return err;
@@ -46,7 +31,7 @@ static int fake_vm_init(struct axvm *vm)
 	vm->arch_data = kzalloc(64, GFP_KERNEL_ACCOUNT);
 	if (!vm->arch_data)
 		return -ENOMEM;
-	atomic_inc(&axvm_fake_arch.vms_live);
+	atomic_inc(&fa->vms_live);
 	return 0;
 }
 
@@ -54,57 +39,59 @@ static void fake_vm_destroy(struct axvm *vm)
 {
 	kfree(vm->arch_data);
 	vm->arch_data = NULL;
-	atomic_dec(&axvm_fake_arch.vms_live);
+	atomic_dec(&axvm_to_fake_arch(vm->arch)->vms_live);
 }
 
-static bool fake_vcpu_create_should_fail(void)
+static bool fake_vcpu_create_should_fail(struct axvm_fake_arch *fa)
 {
 	unsigned long flags;
 	bool fail = false;
 
-	spin_lock_irqsave(&fake_arch_lock, flags);
-	if (axvm_fake_arch.vcpu_create_fail_after == 0) {
+	spin_lock_irqsave(&fa->lock, flags);
+	if (fa->vcpu_create_fail_after == 0) {
 		fail = true;
-		axvm_fake_arch.vcpu_create_fail_after = -1;
-	} else if (axvm_fake_arch.vcpu_create_fail_after > 0) {
-		axvm_fake_arch.vcpu_create_fail_after--;
+		fa->vcpu_create_fail_after = -1;
+	} else if (fa->vcpu_create_fail_after > 0) {
+		fa->vcpu_create_fail_after--;
 	}
-	spin_unlock_irqrestore(&fake_arch_lock, flags);
+	spin_unlock_irqrestore(&fa->lock, flags);
 	return fail;
 }
 
 static int fake_vcpu_create(struct axvm_vcpu *vcpu)
 {
+	struct axvm_fake_arch *fa = axvm_to_fake_arch(vcpu->vm->arch);
 	struct axvm_fake_vcpu *fv;
 	unsigned long flags;
 
-	if (fake_vcpu_create_should_fail())
+	if (fake_vcpu_create_should_fail(fa))
 		return -ENOMEM;
 	fv = axvm_fake_vcpu(vcpu);
 	spin_lock_init(&fv->lock);
-	spin_lock_irqsave(&fake_arch_lock, flags);
-	fv->dry = axvm_fake_arch.dry;
-	fv->irq_allowed = axvm_fake_arch.irq_allowed;
-	spin_unlock_irqrestore(&fake_arch_lock, flags);
+	spin_lock_irqsave(&fa->lock, flags);
+	fv->dry = fa->dry;
+	fv->irq_allowed = fa->irq_allowed;
+	spin_unlock_irqrestore(&fa->lock, flags);
 	fv->spin_ms = 5000;
 	fv->load_cpu = -1;
 	fv->seen_vm_id = AXVM_HAL_ID_NONE;
 	fv->seen_vcpu_id = AXVM_HAL_ID_NONE;
 	fv->seen_pcpu_id = AXVM_HAL_ID_NONE;
 	fv->seen_resides_on = -ENOENT;
-	atomic_inc(&axvm_fake_arch.vcpus_live);
+	atomic_inc(&fa->vcpus_live);
 	return 0;
 }
 
 static void fake_vcpu_free(struct axvm_vcpu *vcpu)
 {
-	atomic_dec(&axvm_fake_arch.vcpus_live);
+	atomic_dec(&axvm_to_fake_arch(vcpu->vm->arch)->vcpus_live);
 }
 
 static int fake_vcpu_reset(struct axvm_vcpu *vcpu, u64 entry, u32 mode)
 {
+	struct axvm_fake_arch *fa = axvm_to_fake_arch(vcpu->vm->arch);
 	struct axvm_fake_vcpu *fv = axvm_fake_vcpu(vcpu);
-	int err = READ_ONCE(axvm_fake_arch.vcpu_reset_err);
+	int err = READ_ONCE(fa->vcpu_reset_err);
 	unsigned long flags;
 
 	if (err)
@@ -325,7 +312,8 @@ static bool fake_interrupt_allowed(struct axvm_vcpu *vcpu)
 	return READ_ONCE(fv->irq_allowed);
 }
 
-const struct axvm_arch_ops axvm_fake_arch_ops = {
+/* The template each fake's ops are copied from. */
+static const struct axvm_arch_ops fake_arch_ops = {
 	.name			= "fake",
 	.vm_init		= fake_vm_init,
 	.vm_destroy		= fake_vm_destroy,
@@ -388,6 +376,52 @@ unsigned int axvm_fake_script_left(struct axvm_fake_vcpu *fv)
 	return n;
 }
 
+/* ---- one fake per case ------------------------------------------------- */
+
+static int fake_res_init(struct kunit_resource *res, void *context)
+{
+	res->data = context;
+	return 0;
+}
+
+/*
+ * Freed after every VM made with it (a VM needs the fake first, and
+ * KUnit frees resources in reverse order): by then each vm_init and
+ * vcpu_create must have been undone, or the core leaked a VM or vCPU.
+ */
+static void fake_arch_free(struct kunit_resource *res)
+{
+	struct axvm_fake_arch *fa = res->data;
+	int vms = atomic_read(&fa->vms_live);
+	int vcpus = atomic_read(&fa->vcpus_live);
+
+	if (vms || vcpus)
+		KUNIT_FAIL(fa->test,
+			   "fake arch: %d VMs and %d vCPUs never torn down",
+			   vms, vcpus);
+	kfree(fa);
+}
+
+struct axvm_fake_arch *axvm_fake_arch_new(struct kunit *test)
+{
+	struct axvm_fake_arch *fa;
+
+	fa = kzalloc(sizeof(*fa), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fa);
+	fa->ops = fake_arch_ops;
+	fa->test = test;
+	spin_lock_init(&fa->lock);
+	fa->vcpu_create_fail_after = -1;
+	fa->dry = AXVM_FAKE_INTERNAL(AXVM_FAKE_DRY_SUBERROR);
+	fa->irq_allowed = true;
+	if (!kunit_alloc_resource(test, fake_res_init, fake_arch_free,
+				  GFP_KERNEL, fa)) {
+		kfree(fa);
+		KUNIT_ASSERT_FAILURE(test, "fake arch: no memory");
+	}
+	return fa;
+}
+
 /* ---- VMs released when the case ends ---------------------------------- */
 
 static void fake_vm_teardown(struct axvm *vm)
@@ -400,12 +434,6 @@ static void fake_vm_teardown(struct axvm *vm)
 	if (axvm_vm_managed(vm))
 		axvm_vm_destroy(vm);
 	axvm_vm_put(vm);
-}
-
-static int fake_res_init(struct kunit_resource *res, void *context)
-{
-	res->data = context;
-	return 0;
 }
 
 static void fake_vm_res_free(struct kunit_resource *res)
@@ -428,7 +456,7 @@ void axvm_fake_vm_adopt(struct kunit *test, struct axvm *vm)
 	}
 }
 
-struct axvm *axvm_fake_vm_new(struct kunit *test,
+struct axvm *axvm_fake_vm_new(struct kunit *test, struct axvm_fake_arch *fa,
 			      const struct axvm_hal_ops *hal, u32 flags,
 			      u32 max_vcpus, const char *name)
 {
@@ -441,7 +469,7 @@ struct axvm *axvm_fake_vm_new(struct kunit *test,
 
 	if (name)
 		strscpy(req.name, name, sizeof(req.name));
-	ret = axvm_vm_create(&req, hal, &axvm_fake_arch_ops, &vm);
+	ret = axvm_vm_create(&req, hal, &fa->ops, &vm);
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "axvm_vm_create(%s)",
 			    name ? name : "");
 	axvm_fake_vm_adopt(test, vm);

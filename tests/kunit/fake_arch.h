@@ -3,11 +3,18 @@
  * A scriptable struct axvm_arch_ops for KUnit, and the helpers the core
  * suites share (VMs and threads that clean up after themselves).
  *
- * The core calls its backend as vm->arch->op(vcpu), so the fake's state
- * lives where those calls can find it: per vCPU in struct
- * axvm_fake_vcpu, which embeds the vCPU (container_of), and module-wide
- * in axvm_fake_arch (failure injection and what new vCPUs start with). Suites run one case at a time, so one
- * global is enough; each suite's .init calls axvm_fake_arch_reset().
+ * The core calls its backend as vm->arch->op(vcpu) or vm->arch->op(vm),
+ * vm->arch being the table given to axvm_vm_create(), so the fake keeps
+ * its state where those calls find it, and none of it is global: per
+ * case in struct axvm_fake_arch, which embeds its copy of the ops
+ * (axvm_to_fake_arch(vm->arch) is container_of; failure injection, what
+ * new vCPUs start with, the VMs and vCPUs not yet torn down), and per
+ * vCPU in struct axvm_fake_vcpu, which embeds the vCPU (container_of).
+ * Each case makes its own fake with axvm_fake_arch_new() and gives
+ * &fa->ops to axvm_vm_create() (fa to axvm_fake_vm_new()), so no knob
+ * carries over to the next case. Like the fake HAL, it is a KUnit
+ * resource, freed after the VMs made with it, and it fails the case if
+ * one of them, or one of their vCPUs, was never torn down.
  *
  * A fake vCPU replays a script: each guest entry (vcpu_run that is not
  * skipped) takes the next struct axvm_vexit from the queue, and
@@ -18,8 +25,8 @@
  * off, mode = IN_GUEST_MODE, axvm_vcpu_should_exit() (skip), deliver the
  * highest pending vector if interrupt_allowed, "enter".
  *
- *	axvm_fake_arch_reset();
- *	vm = axvm_fake_vm_new(test, &fh->ops, 0, 1, "kt-x");
+ *	struct axvm_fake_arch *fa = axvm_fake_arch_new(test);
+ *	vm = axvm_fake_vm_new(test, fa, &fh->ops, 0, 1, "kt-x");
  *	fv = axvm_fake_vcpu(vm->vcpus[0]);
  *	axvm_fake_push(fv, AXVM_FAKE_IO(0x80, 1, false, 7));
  */
@@ -85,21 +92,36 @@ struct axvm_fake_vcpu {
 	int seen_resides_on;
 };
 
-/* Module-wide: failure injection and defaults for new vCPUs. */
-struct axvm_fake_arch_state {
+/*
+ * One per case. The knobs are read when the op runs (dry and
+ * irq_allowed when a vCPU is created): a test sets them directly before
+ * the call they are meant for.
+ */
+struct axvm_fake_arch {
+	struct axvm_arch_ops ops;	/* give &fa->ops to axvm_vm_create() */
+	struct kunit *test;
+
+	spinlock_t lock;		/* the knobs against the ops, irqsave */
 	int vm_init_err;		/* vm_init fails with it (0: succeeds) */
 	long vcpu_create_fail_after;	/* < 0 off; n: n succeed, then -ENOMEM once */
 	int vcpu_reset_err;		/* every vcpu_reset fails with it */
 	struct axvm_vexit dry;		/* copied into each new vCPU */
 	bool irq_allowed;		/* copied into each new vCPU */
+
 	atomic_t vms_live, vcpus_live;	/* vm_init/vcpu_create not yet undone */
 };
 
-extern struct axvm_fake_arch_state axvm_fake_arch;
-extern const struct axvm_arch_ops axvm_fake_arch_ops;
+/*
+ * A fresh fake (no failures, dry = internal error, interrupts allowed),
+ * freed when the case ends. Asserts on OOM.
+ */
+struct axvm_fake_arch *axvm_fake_arch_new(struct kunit *test);
 
-/* Defaults: no failures, dry = internal error, interrupts allowed. */
-void axvm_fake_arch_reset(void);
+static inline struct axvm_fake_arch *
+axvm_to_fake_arch(const struct axvm_arch_ops *arch)
+{
+	return container_of(arch, struct axvm_fake_arch, ops);
+}
 
 static inline struct axvm_fake_vcpu *axvm_fake_vcpu(struct axvm_vcpu *vcpu)
 {
@@ -137,12 +159,12 @@ unsigned int axvm_fake_script_left(struct axvm_fake_vcpu *fv);
 /* ---- VMs that clean up after the case -------------------------------- */
 
 /*
- * axvm_vm_create() with the fake arch, asserting success; the VM is
+ * axvm_vm_create() with @fa, asserting success; the VM is
  * released when the case ends (stopped, destroyed if managed, put).
  * @name may be NULL for "". Before any .exit-time check the suite must
  * call axvm_fake_vm_release() itself.
  */
-struct axvm *axvm_fake_vm_new(struct kunit *test,
+struct axvm *axvm_fake_vm_new(struct kunit *test, struct axvm_fake_arch *fa,
 			      const struct axvm_hal_ops *hal, u32 flags,
 			      u32 max_vcpus, const char *name);
 /* The same for a VM the test created itself (takes over its reference). */

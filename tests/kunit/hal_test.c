@@ -31,13 +31,8 @@ static const struct axvm_hal_ops *const hal = &axvm_hal_linux;
 
 static int hal_test_init(struct kunit *test)
 {
-	axvm_fake_arch_reset();
+	test->priv = axvm_fake_arch_new(test);
 	return 0;
-}
-
-static void hal_test_exit(struct kunit *test)
-{
-	axvm_fake_arch_reset();
 }
 
 static bool page_is_zero(const void *va)
@@ -183,7 +178,7 @@ static void hal_time_is_monotonic_nanoseconds(struct kunit *test)
 /* A VM on the Linux HAL (so the registry knows it) and the fake arch. */
 static struct axvm *linux_vm(struct kunit *test, u32 max_vcpus)
 {
-	return axvm_fake_vm_new(test, hal, 0, max_vcpus, NULL);
+	return axvm_fake_vm_new(test, test->priv, hal, 0, max_vcpus, NULL);
 }
 
 static void hal_current_ids_none_outside_loaded(struct kunit *test)
@@ -640,7 +635,6 @@ static struct kunit_case hal_cases[] = {
 static struct kunit_suite axvm_hal_suite = {
 	.name = "axvm_hal",
 	.init = hal_test_init,
-	.exit = hal_test_exit,
 	.test_cases = hal_cases,
 };
 kunit_test_suite(axvm_hal_suite);

@@ -24,27 +24,32 @@
 
 #define RWX	(AXVM_MEM_READ | AXVM_MEM_WRITE | AXVM_MEM_EXEC)
 
+struct uapi_test {
+	struct axvm_fake_hal *fh;
+	struct axvm_fake_arch *fa;
+};
+
 static int uapi_test_init(struct kunit *test)
 {
-	axvm_fake_arch_reset();
-	test->priv = axvm_fake_hal_new(test);
-	return 0;
-}
+	struct uapi_test *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 
-static void uapi_test_exit(struct kunit *test)
-{
-	axvm_fake_arch_reset();
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->fh = axvm_fake_hal_new(test);
+	t->fa = axvm_fake_arch_new(test);
+	test->priv = t;
+	return 0;
 }
 
 /* A loading VMM-mode VM with RAM at [0, 2 MiB) and two vCPU slots. */
 static struct axvm *loading_vm(struct kunit *test)
 {
-	struct axvm_fake_hal *fh = test->priv;
+	struct uapi_test *t = test->priv;
 	struct axvm_memory_region r = {
 		.gpa = 0, .size = SZ_2M, .flags = RWX,
 		.map_type = AXVM_MAP_ALLOC,
 	};
-	struct axvm *vm = axvm_fake_vm_new(test, &fh->ops, 0, 2, NULL);
+	struct axvm *vm = axvm_fake_vm_new(test, t->fa, &t->fh->ops, 0, 2,
+					   NULL);
 
 	KUNIT_ASSERT_EQ(test, axvm_vm_add_region(vm, &r), 0);
 	return vm;
@@ -722,7 +727,6 @@ static struct kunit_case uapi_cases[] = {
 static struct kunit_suite axvm_uapi_suite = {
 	.name = "axvm_uapi",
 	.init = uapi_test_init,
-	.exit = uapi_test_exit,
 	.test_cases = uapi_cases,
 };
 kunit_test_suite(axvm_uapi_suite);

@@ -22,29 +22,35 @@
 #define FREE_PORT	0x80
 #define FREE_MMIO	0xfed00000ULL
 
+struct vcpu_test {
+	struct axvm_fake_hal *fh;
+	struct axvm_fake_arch *fa;
+};
+
 static int vcpu_test_init(struct kunit *test)
 {
-	axvm_fake_arch_reset();
-	test->priv = axvm_fake_hal_new(test);
-	return 0;
-}
+	struct vcpu_test *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 
-static void vcpu_test_exit(struct kunit *test)
-{
-	axvm_fake_arch_reset();
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->fh = axvm_fake_hal_new(test);
+	t->fa = axvm_fake_arch_new(test);
+	test->priv = t;
+	return 0;
 }
 
 static struct axvm_fake_hal *fh_of(struct kunit *test)
 {
-	return test->priv;
+	return ((struct vcpu_test *)test->priv)->fh;
 }
 
 static struct axvm *new_vm(struct kunit *test, bool managed, u32 max_vcpus)
 {
+	struct axvm_fake_arch *fa = ((struct vcpu_test *)test->priv)->fa;
+
 	/* Managed vCPU threads halt once their script is done. */
 	if (managed)
-		axvm_fake_arch.dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
-	return axvm_fake_vm_new(test, &fh_of(test)->ops,
+		fa->dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
+	return axvm_fake_vm_new(test, fa, &fh_of(test)->ops,
 				managed ? AXVM_VM_MANAGED : 0, max_vcpus,
 				NULL);
 }
@@ -1236,7 +1242,6 @@ static struct kunit_case vcpu_cases[] = {
 static struct kunit_suite axvm_vcpu_suite = {
 	.name = "axvm_vcpu",
 	.init = vcpu_test_init,
-	.exit = vcpu_test_exit,
 	.test_cases = vcpu_cases,
 };
 kunit_test_suite(axvm_vcpu_suite);

@@ -24,6 +24,7 @@
 
 struct vm_test {
 	struct axvm_fake_hal *fh;
+	struct axvm_fake_arch *fa;
 	struct axvm_limits saved;
 };
 
@@ -32,8 +33,8 @@ static int vm_test_init(struct kunit *test)
 	struct vm_test *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	axvm_fake_arch_reset();
 	t->fh = axvm_fake_hal_new(test);
+	t->fa = axvm_fake_arch_new(test);
 	t->saved = axvm_limits;
 	test->priv = t;
 	return 0;
@@ -45,7 +46,6 @@ static void vm_test_exit(struct kunit *test)
 
 	if (t)
 		axvm_limits = t->saved;
-	axvm_fake_arch_reset();
 }
 
 static struct axvm_fake_hal *fh_of(struct kunit *test)
@@ -53,11 +53,16 @@ static struct axvm_fake_hal *fh_of(struct kunit *test)
 	return ((struct vm_test *)test->priv)->fh;
 }
 
+static struct axvm_fake_arch *fa_of(struct kunit *test)
+{
+	return ((struct vm_test *)test->priv)->fa;
+}
+
 static struct axvm *new_vm(struct kunit *test, u32 flags, u32 max_vcpus,
 			   const char *name)
 {
-	return axvm_fake_vm_new(test, &fh_of(test)->ops, flags, max_vcpus,
-				name);
+	return axvm_fake_vm_new(test, fa_of(test), &fh_of(test)->ops, flags,
+				max_vcpus, name);
 }
 
 static int add_ram(struct axvm *vm, u64 gpa, u64 size)
@@ -186,6 +191,7 @@ static void vm_create_matrix(struct kunit *test)
 {
 	const struct vm_create_case *c = test->param_value;
 	struct axvm_fake_hal *fh = fh_of(test);
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm_create_vm req = c->req;
 	struct axvm *vm = NULL, *other, *found;
 	unsigned long frames;
@@ -214,16 +220,15 @@ static void vm_create_matrix(struct kunit *test)
 	}
 	before = axvm_fake_nr_vms();
 	frames = axvm_fake_hal_frames_in_use(fh);
-	vms_live = atomic_read(&axvm_fake_arch.vms_live);
+	vms_live = atomic_read(&fa->vms_live);
 
-	ret = axvm_vm_create(&req, &fh->ops, &axvm_fake_arch_ops, &vm);
+	ret = axvm_vm_create(&req, &fh->ops, &fa->ops, &vm);
 	KUNIT_EXPECT_EQ(test, ret, c->err);
 	if (ret) {
 		/* Nothing left behind. */
 		KUNIT_EXPECT_EQ(test, axvm_fake_nr_vms(), before);
 		KUNIT_EXPECT_EQ(test, axvm_fake_hal_frames_in_use(fh), frames);
-		KUNIT_EXPECT_EQ(test, atomic_read(&axvm_fake_arch.vms_live),
-				vms_live);
+		KUNIT_EXPECT_EQ(test, atomic_read(&fa->vms_live), vms_live);
 		return;
 	}
 	axvm_fake_vm_adopt(test, vm);
@@ -243,26 +248,26 @@ static void vm_create_matrix(struct kunit *test)
 static void vm_limit_enospc(struct kunit *test)
 {
 	struct axvm_fake_hal *fh = fh_of(test);
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm_create_vm req = { .max_vcpus = 1 };
 	struct axvm *a, *b = NULL;
 
 	axvm_limits.max_vms = axvm_fake_nr_vms() + 1;
 	a = new_vm(test, 0, 1, "kt-a");
-	KUNIT_EXPECT_EQ(test, axvm_vm_create(&req, &fh->ops,
-					     &axvm_fake_arch_ops, &b),
+	KUNIT_EXPECT_EQ(test, axvm_vm_create(&req, &fh->ops, &fa->ops, &b),
 			-ENOSPC);
 	KUNIT_EXPECT_EQ(test, axvm_fake_hal_frames_in_use(fh),
 			a->aspace.pt.nr_tables);
 
 	/* The slot is free again once the VM is gone. */
 	axvm_fake_vm_release(test, a);
-	KUNIT_ASSERT_EQ(test, axvm_vm_create(&req, &fh->ops,
-					     &axvm_fake_arch_ops, &b), 0);
+	KUNIT_ASSERT_EQ(test, axvm_vm_create(&req, &fh->ops, &fa->ops, &b), 0);
 	axvm_fake_vm_adopt(test, b);
 }
 
 static void vm_create_bad_hal_or_arch(struct kunit *test)
 {
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm_create_vm req = { .max_vcpus = 1 };
 	struct axvm_hal_ops *partial;
 	struct axvm *vm = NULL;
@@ -271,10 +276,9 @@ static void vm_create_bad_hal_or_arch(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, partial);
 	*partial = fh_of(test)->ops;
 	partial->kick_cpu = NULL;
-	KUNIT_EXPECT_EQ(test, axvm_vm_create(&req, partial,
-					     &axvm_fake_arch_ops, &vm),
+	KUNIT_EXPECT_EQ(test, axvm_vm_create(&req, partial, &fa->ops, &vm),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, axvm_vm_create(&req, NULL, &axvm_fake_arch_ops,
+	KUNIT_EXPECT_EQ(test, axvm_vm_create(&req, NULL, &fa->ops,
 					     &vm), -EINVAL);
 	KUNIT_EXPECT_EQ(test, axvm_vm_create(&req, &fh_of(test)->ops, NULL,
 					     &vm), -ENODEV);
@@ -283,26 +287,27 @@ static void vm_create_bad_hal_or_arch(struct kunit *test)
 
 static void vm_fake_arch_is_complete(struct kunit *test)
 {
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm_arch_ops *partial;
 
-	KUNIT_EXPECT_EQ(test, axvm_arch_check(&axvm_fake_arch_ops), 0);
+	KUNIT_EXPECT_EQ(test, axvm_arch_check(&fa->ops), 0);
 	/* The check is real: without a required op it refuses. */
 	partial = kunit_kzalloc(test, sizeof(*partial), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, partial);
-	*partial = axvm_fake_arch_ops;
+	*partial = fa->ops;
 	partial->handle_exit = NULL;
 	KUNIT_EXPECT_EQ(test, axvm_arch_check(partial), -EINVAL);
 	KUNIT_EXPECT_EQ(test, axvm_arch_check(NULL), -EINVAL);
 	/* Generated from arch_ops.h: the last required op counts too... */
-	*partial = axvm_fake_arch_ops;
+	*partial = fa->ops;
 	partial->interrupt_allowed = NULL;
 	KUNIT_EXPECT_EQ(test, axvm_arch_check(partial), -EINVAL);
 	/* A vCPU that cannot hold the core's struct is no backend... */
-	*partial = axvm_fake_arch_ops;
+	*partial = fa->ops;
 	partial->vcpu_size = sizeof(struct axvm_vcpu) - 1;
 	KUNIT_EXPECT_EQ(test, axvm_arch_check(partial), -EINVAL);
 	/* ...and the optional ones may be missing. */
-	*partial = axvm_fake_arch_ops;
+	*partial = fa->ops;
 	partial->probe = NULL;
 	partial->exit = NULL;
 	partial->vm_init = NULL;
@@ -472,10 +477,11 @@ static void vm_transition_matrix(struct kunit *test)
 	const struct vm_transition_case *c = test->param_value;
 	const struct vm_transition_row *r = c->row;
 	u32 to = c->managed ? r->m_to : r->to;
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm *vm;
 
 	/* Managed vCPU threads halt and wait for the end of the case. */
-	axvm_fake_arch.dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
+	fa->dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
 	vm = new_vm(test, c->managed ? AXVM_VM_MANAGED : 0, 2, NULL);
 	drive_to(test, vm, r->from);
 
@@ -498,10 +504,11 @@ static bool all_blocked(struct axvm *vm)
 
 static void vm_managed_start_runs_threads(struct kunit *test)
 {
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm *vm;
 	u32 i;
 
-	axvm_fake_arch.dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
+	fa->dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
 	vm = new_vm(test, AXVM_VM_MANAGED, 2, NULL);
 	drive_to(test, vm, RUNNING);
 	KUNIT_EXPECT_TRUE(test, axvm_fake_wait_for(all_blocked(vm), 5000));
@@ -523,6 +530,7 @@ static void vm_managed_start_runs_threads(struct kunit *test)
 
 static void vm_managed_threads_pinned(struct kunit *test)
 {
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm_create_vm req = {
 		.flags = AXVM_VM_MANAGED, .max_vcpus = 1,
 		.pcpu_sets = { 1 },	/* CPU 0 */
@@ -530,9 +538,9 @@ static void vm_managed_threads_pinned(struct kunit *test)
 	struct axvm_vcpu *vcpu;
 	struct axvm *vm = NULL;
 
-	axvm_fake_arch.dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
+	fa->dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
 	KUNIT_ASSERT_EQ(test, axvm_vm_create(&req, &fh_of(test)->ops,
-					     &axvm_fake_arch_ops, &vm), 0);
+					     &fa->ops, &vm), 0);
 	axvm_fake_vm_adopt(test, vm);
 	drive_to(test, vm, RUNNING);
 	vcpu = vm->vcpus[0];
@@ -544,11 +552,12 @@ static void vm_managed_threads_pinned(struct kunit *test)
 
 static void vm_managed_pause_parks_threads(struct kunit *test)
 {
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm_fake_vcpu *fv;
 	struct axvm *vm;
 	int entries;
 
-	axvm_fake_arch.dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
+	fa->dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
 	vm = new_vm(test, AXVM_VM_MANAGED, 1, NULL);
 	drive_to(test, vm, RUNNING);
 	fv = axvm_fake_vcpu(vm->vcpus[0]);
@@ -571,9 +580,10 @@ static void vm_managed_pause_parks_threads(struct kunit *test)
 
 static void vm_managed_guest_stop_then_restart(struct kunit *test)
 {
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm *vm;
 
-	axvm_fake_arch.dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
+	fa->dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
 	vm = new_vm(test, AXVM_VM_MANAGED, 1, NULL);
 	drive_to(test, vm, RUNNING);
 	KUNIT_ASSERT_TRUE(test, axvm_fake_wait_for(all_blocked(vm), 5000));
@@ -592,10 +602,11 @@ static void vm_managed_guest_stop_then_restart(struct kunit *test)
 
 static void vm_managed_thread_error_stops_vm(struct kunit *test)
 {
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm_vm_info info;
 	struct axvm *vm;
 
-	axvm_fake_arch.dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
+	fa->dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
 	vm = new_vm(test, AXVM_VM_MANAGED, 1, NULL);
 	drive_to(test, vm, LOADED);
 	axvm_fake_vcpu(vm->vcpus[0])->run_err = -EIO;
@@ -611,13 +622,13 @@ static void vm_managed_thread_error_stops_vm(struct kunit *test)
 static void vm_managed_destroy_unlists_after_last_put(struct kunit *test)
 {
 	struct axvm_fake_hal *fh = fh_of(test);
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm_create_vm req = { .flags = AXVM_VM_MANAGED, .max_vcpus = 1 };
 	struct axvm *vm = NULL, *found;
 	unsigned int before = axvm_fake_nr_vms();
 	u32 id;
 
-	KUNIT_ASSERT_EQ(test, axvm_vm_create(&req, &fh->ops,
-					     &axvm_fake_arch_ops, &vm), 0);
+	KUNIT_ASSERT_EQ(test, axvm_vm_create(&req, &fh->ops, &fa->ops, &vm), 0);
 	id = vm->id;
 	KUNIT_EXPECT_EQ(test, axvm_vm_destroy(vm), 0);
 	/* Destroyed once: the module's reference is gone. */
@@ -632,7 +643,7 @@ static void vm_managed_destroy_unlists_after_last_put(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, axvm_vm_find(id));
 	KUNIT_EXPECT_EQ(test, axvm_fake_nr_vms(), before);
 	KUNIT_EXPECT_EQ(test, axvm_fake_hal_frames_in_use(fh), 0UL);
-	KUNIT_EXPECT_EQ(test, atomic_read(&axvm_fake_arch.vms_live), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fa->vms_live), 0);
 }
 
 /*
@@ -643,12 +654,13 @@ static void vm_managed_destroy_unlists_after_last_put(struct kunit *test)
 static void vm_destroyed_refuses_every_step(struct kunit *test)
 {
 	static const u32 states[] = { LOADING, LOADED, STOPPED };
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm_entry entry = { .entry = 0x100000, .mode = AXVM_MODE_LONG };
 	struct axvm *vm;
 	unsigned int i;
 	enum vm_op op;
 
-	axvm_fake_arch.dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
+	fa->dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
 	for (i = 0; i < ARRAY_SIZE(states); i++) {
 		vm = new_vm(test, AXVM_VM_MANAGED, 2, NULL);
 		KUNIT_ASSERT_EQ(test, add_ram(vm, 0, SZ_2M), 0);
@@ -673,10 +685,11 @@ static void vm_destroyed_refuses_every_step(struct kunit *test)
 /* Each managed thread holds the VM; the reaper drops that reference. */
 static void vm_managed_threads_hold_the_vm(struct kunit *test)
 {
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm *vm;
 	unsigned int refs;
 
-	axvm_fake_arch.dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
+	fa->dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
 	vm = new_vm(test, AXVM_VM_MANAGED, 2, NULL);
 	drive_to(test, vm, LOADED);
 	refs = kref_read(&vm->ref);
@@ -693,12 +706,13 @@ static void vm_managed_threads_hold_the_vm(struct kunit *test)
 
 static void vm_managed_survives_last_user_put(struct kunit *test)
 {
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm_create_vm req = { .flags = AXVM_VM_MANAGED, .max_vcpus = 1 };
 	struct axvm *vm = NULL, *found;
 	u32 id;
 
 	KUNIT_ASSERT_EQ(test, axvm_vm_create(&req, &fh_of(test)->ops,
-					     &axvm_fake_arch_ops, &vm), 0);
+					     &fa->ops, &vm), 0);
 	id = vm->id;
 	/* Like closing the creating fd: the module still holds it. */
 	axvm_vm_put(vm);
@@ -711,26 +725,26 @@ static void vm_managed_survives_last_user_put(struct kunit *test)
 static void vm_vmm_last_put_frees(struct kunit *test)
 {
 	struct axvm_fake_hal *fh = fh_of(test);
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm_create_vm req = { .max_vcpus = 2 };
 	struct axvm *vm = NULL;
 	unsigned int before = axvm_fake_nr_vms();
 	u32 id;
 
-	KUNIT_ASSERT_EQ(test, axvm_vm_create(&req, &fh->ops,
-					     &axvm_fake_arch_ops, &vm), 0);
+	KUNIT_ASSERT_EQ(test, axvm_vm_create(&req, &fh->ops, &fa->ops, &vm), 0);
 	id = vm->id;
 	KUNIT_ASSERT_EQ(test, add_ram(vm, 0, SZ_1M), 0);
 	KUNIT_ASSERT_EQ(test, load_raw(vm, 0x100000 - 16, "0123456789abcdef",
 				       16, 0), 0);
 	KUNIT_ASSERT_EQ(test, axvm_vm_finalize(vm), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&axvm_fake_arch.vcpus_live), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fa->vcpus_live), 2);
 
 	axvm_vm_put(vm);
 	KUNIT_EXPECT_NULL(test, axvm_vm_find(id));
 	KUNIT_EXPECT_EQ(test, axvm_fake_nr_vms(), before);
 	KUNIT_EXPECT_EQ(test, axvm_fake_hal_frames_in_use(fh), 0UL);
-	KUNIT_EXPECT_EQ(test, atomic_read(&axvm_fake_arch.vcpus_live), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&axvm_fake_arch.vms_live), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fa->vcpus_live), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fa->vms_live), 0);
 }
 
 /* ---- configuration after loading ----------------------------------------- */
@@ -1017,13 +1031,14 @@ static void vm_restart_clears_stop_reason(struct kunit *test)
 
 static void vm_restart_failure_stays_stopped(struct kunit *test)
 {
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm *vm = new_vm(test, 0, 1, NULL);
 
 	drive_to(test, vm, STOPPED);
-	axvm_fake_arch.vcpu_reset_err = -EIO;
+	fa->vcpu_reset_err = -EIO;
 	KUNIT_EXPECT_EQ(test, axvm_vm_restart(vm), -EIO);
 	KUNIT_EXPECT_EQ(test, state_of(vm), STOPPED);
-	axvm_fake_arch.vcpu_reset_err = 0;
+	fa->vcpu_reset_err = 0;
 	KUNIT_EXPECT_EQ(test, axvm_vm_restart(vm), 0);
 	KUNIT_EXPECT_EQ(test, vm->vcpus[0]->state, AXVM_VCPU_READY);
 }
@@ -1206,12 +1221,13 @@ static void vm_default_name(struct kunit *test)
 
 static void vm_default_name_taken(struct kunit *test)
 {
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm_create_vm req = { .max_vcpus = 1, .id = 777 };
 	struct axvm *b = NULL;
 
 	new_vm(test, 0, 1, "vm777");
 	KUNIT_ASSERT_EQ(test, axvm_vm_create(&req, &fh_of(test)->ops,
-					     &axvm_fake_arch_ops, &b), 0);
+					     &fa->ops, &b), 0);
 	axvm_fake_vm_adopt(test, b);
 	KUNIT_EXPECT_EQ(test, b->id, 777U);
 	/* Unique, and still says whose it is. */
@@ -1224,6 +1240,7 @@ static void vm_default_name_taken(struct kunit *test)
 static void vm_create_fails_cleanly_at_every_hal_alloc(struct kunit *test)
 {
 	struct axvm_fake_hal *fh = fh_of(test);
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm_create_vm req = { .max_vcpus = 2, .name = "kt-fail" };
 	unsigned int before = axvm_fake_nr_vms();
 	unsigned long injected;
@@ -1235,7 +1252,7 @@ static void vm_create_fails_cleanly_at_every_hal_alloc(struct kunit *test)
 		vm = NULL;
 		injected = axvm_fake_hal_alloc_failures(fh);
 		axvm_fake_hal_fail_alloc_after(fh, n);
-		ret = axvm_vm_create(&req, &fh->ops, &axvm_fake_arch_ops, &vm);
+		ret = axvm_vm_create(&req, &fh->ops, &fa->ops, &vm);
 		axvm_fake_hal_fail_alloc_after(fh, -1);
 		if (axvm_fake_hal_alloc_failures(fh) == injected) {
 			/* Every allocation passed: creation must have too. */
@@ -1251,7 +1268,7 @@ static void vm_create_fails_cleanly_at_every_hal_alloc(struct kunit *test)
 		}
 		KUNIT_EXPECT_EQ(test, axvm_fake_nr_vms(), before);
 		KUNIT_EXPECT_EQ(test, axvm_fake_hal_frames_in_use(fh), 0UL);
-		KUNIT_EXPECT_EQ(test, atomic_read(&axvm_fake_arch.vms_live), 0);
+		KUNIT_EXPECT_EQ(test, atomic_read(&fa->vms_live), 0);
 	}
 	/* Creation allocates at least the stage-2 root through the HAL. */
 	KUNIT_EXPECT_GE(test, n, 1L);
@@ -1261,44 +1278,47 @@ static void vm_create_fails_cleanly_at_every_hal_alloc(struct kunit *test)
 static void vm_create_vm_init_failure(struct kunit *test)
 {
 	struct axvm_fake_hal *fh = fh_of(test);
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm_create_vm req = { .max_vcpus = 1, .name = "kt-fail" };
 	unsigned int before = axvm_fake_nr_vms();
 	struct axvm *vm = NULL;
 
-	axvm_fake_arch.vm_init_err = -EIO;
+	fa->vm_init_err = -EIO;
 	KUNIT_EXPECT_EQ(test, axvm_vm_create(&req, &fh->ops,
-					     &axvm_fake_arch_ops, &vm), -EIO);
+					     &fa->ops, &vm), -EIO);
 	KUNIT_EXPECT_EQ(test, axvm_fake_nr_vms(), before);
 	KUNIT_EXPECT_EQ(test, axvm_fake_hal_frames_in_use(fh), 0UL);
 	/* The name was not taken by the failed attempt. */
-	axvm_fake_arch.vm_init_err = 0;
+	fa->vm_init_err = 0;
 	new_vm(test, 0, 1, "kt-fail");
 }
 
 static void vm_create_register_failure_undoes_vm_init(struct kunit *test)
 {
 	struct axvm_fake_hal *fh = fh_of(test);
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm_create_vm req = { .max_vcpus = 1, .name = "kt-dup" };
 	struct axvm *vm = NULL;
 
 	new_vm(test, 0, 1, "kt-dup");
-	KUNIT_ASSERT_EQ(test, atomic_read(&axvm_fake_arch.vms_live), 1);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fa->vms_live), 1);
 	/* Refused at registration, after vm_init succeeded. */
 	KUNIT_EXPECT_EQ(test, axvm_vm_create(&req, &fh->ops,
-					     &axvm_fake_arch_ops, &vm), -EEXIST);
-	KUNIT_EXPECT_EQ(test, atomic_read(&axvm_fake_arch.vms_live), 1);
+					     &fa->ops, &vm), -EEXIST);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fa->vms_live), 1);
 }
 
 static void vm_finalize_vcpu_create_failure(struct kunit *test)
 {
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm *vm = new_vm(test, 0, 3, NULL);
 
-	axvm_fake_arch.vcpu_create_fail_after = 1;
+	fa->vcpu_create_fail_after = 1;
 	KUNIT_EXPECT_EQ(test, axvm_vm_finalize(vm), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, state_of(vm), LOADING);
 	KUNIT_EXPECT_EQ(test, vm->nr_vcpus, 1U);
 	KUNIT_EXPECT_NULL(test, vm->vcpus[1]);
-	KUNIT_EXPECT_EQ(test, atomic_read(&axvm_fake_arch.vcpus_live), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fa->vcpus_live), 1);
 	/* Nothing half done: it can simply be tried again. */
 	KUNIT_EXPECT_EQ(test, axvm_vm_finalize(vm), 0);
 	KUNIT_EXPECT_EQ(test, vm->nr_vcpus, 3U);
@@ -1307,12 +1327,13 @@ static void vm_finalize_vcpu_create_failure(struct kunit *test)
 
 static void vm_finalize_vcpu_reset_failure(struct kunit *test)
 {
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm *vm = new_vm(test, 0, 2, NULL);
 
-	axvm_fake_arch.vcpu_reset_err = -EIO;
+	fa->vcpu_reset_err = -EIO;
 	KUNIT_EXPECT_EQ(test, axvm_vm_finalize(vm), -EIO);
 	KUNIT_EXPECT_EQ(test, state_of(vm), LOADING);
-	axvm_fake_arch.vcpu_reset_err = 0;
+	fa->vcpu_reset_err = 0;
 	KUNIT_EXPECT_EQ(test, axvm_vm_finalize(vm), 0);
 	KUNIT_EXPECT_EQ(test, vm->vcpus[0]->state, AXVM_VCPU_READY);
 	KUNIT_EXPECT_EQ(test, vm->vcpus[1]->state, AXVM_VCPU_READY);
@@ -1320,10 +1341,11 @@ static void vm_finalize_vcpu_reset_failure(struct kunit *test)
 
 static void vm_create_vcpu_checks(struct kunit *test)
 {
+	struct axvm_fake_arch *fa = fa_of(test);
 	struct axvm *vm = new_vm(test, 0, 2, NULL);
 	struct axvm_vcpu *vcpu = NULL;
 
-	axvm_fake_arch.vcpu_create_fail_after = 0;
+	fa->vcpu_create_fail_after = 0;
 	KUNIT_EXPECT_EQ(test, axvm_vm_create_vcpu(vm, 0, &vcpu), -ENOMEM);
 	KUNIT_EXPECT_NULL(test, vm->vcpus[0]);
 	KUNIT_EXPECT_EQ(test, vm->nr_vcpus, 0U);
