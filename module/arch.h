@@ -15,6 +15,7 @@
 struct axvm;
 struct axvm_vcpu;
 struct axvm_pte_ops;
+struct axvm_platform_ops;
 
 /*
  * What one trip into the guest ended with, as far as the core must act:
@@ -80,6 +81,11 @@ struct axvm_arch_ops {
 	 * backend's part, the backend reaches it with container_of.
 	 */
 	size_t vcpu_size;
+	/*
+	 * The machine this backend offers VMs that ask for one
+	 * (AXVM_VM_PLATFORM_PC on x86), or NULL.
+	 */
+	const struct axvm_platform_ops *platform;
 };
 
 extern const struct axvm_arch_ops *axvm_arch;

@@ -33,6 +33,7 @@
 #include "arch.h"
 #include "mm.h"
 #include "device.h"
+#include "platform.h"
 
 #define AXVM_MAX_VCPUS_LIMIT	64	/* hard cap of max_vcpus module parameter */
 #define AXVM_NR_VECTORS		256
@@ -74,6 +75,7 @@ struct axvm_vcpu {
 	struct axvm_run *run;		/* shared with userspace (mmap) */
 	struct task_struct *thread;	/* managed mode */
 	u64 pcpu_mask;			/* managed: allowed pCPUs, 0 = any */
+	void *platform_data;		/* the platform's (its local APIC) */
 
 	/* An exit handed to userspace, completed by the next RUN. */
 	u32 user_exit;			/* AXVM_EXIT_* pending completion */
@@ -97,6 +99,9 @@ struct axvm {
 	const struct axvm_hal_ops *hal;
 	const struct axvm_arch_ops *arch;
 	void *arch_data;
+	/* The machine around the CPUs (platform.h); NULL: a bare VM. */
+	const struct axvm_platform_ops *platform;
+	void *platform_data;
 
 	struct mutex lock;
 	spinlock_t state_lock;
@@ -107,6 +112,8 @@ struct axvm {
 
 	u64 entry;
 	u32 entry_mode;			/* AXVM_MODE_* */
+	bool ap_entry_set;		/* APs start at ap_entry (AXVM_ENTRY_AP) */
+	u64 ap_entry;
 	/* Registers an image's boot protocol asks for (Multiboot: EAX, EBX). */
 	bool boot_regs_set;
 	u64 boot_rax, boot_rbx;

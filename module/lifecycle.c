@@ -155,6 +155,8 @@ int axvm_vm_finalize(struct axvm *vm)
 		if (ret)
 			goto out;
 	}
+	if (vm->platform)
+		vm->platform->vm_reset(vm);
 	ret = vm_reset_vcpus(vm);
 	if (!ret)
 		ret = vm_transition(vm, BIT(AXVM_VM_LOADING), AXVM_VM_LOADED);
@@ -297,6 +299,8 @@ int axvm_vm_restart(struct axvm *vm)
 	axvm_aspace_reset(&vm->aspace);
 	ret = axvm_vm_reload_images(vm);
 	axvm_devset_reset(&vm->devices);
+	if (vm->platform)
+		vm->platform->vm_reset(vm);
 	if (!ret)
 		ret = vm_reset_vcpus(vm);
 	if (ret) {

@@ -54,7 +54,12 @@ long axvm_dev_check_extension(unsigned long cap)
 	case AXVM_CAP_CONSOLE:
 	case AXVM_CAP_QUERY_VM:
 	case AXVM_CAP_MULTIBOOT_MODULES:
+	case AXVM_CAP_AP_ENTRY:
 		return 1;
+	case AXVM_CAP_PLATFORM_PC:
+	case AXVM_CAP_SET_GSI:
+	case AXVM_CAP_SIGNAL_MSI:
+		return axvm_arch && axvm_arch->platform ? 1 : 0;
 	case AXVM_CAP_MAP_IDENTICAL:
 		/* alloc_contig_range claims the range: without it, no. */
 		return IS_ENABLED(CONFIG_CONTIG_ALLOC);

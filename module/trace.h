@@ -18,6 +18,7 @@
 #define AXVM_TRACE_INJ_IRQ		0	/* external interrupt */
 #define AXVM_TRACE_INJ_EXCEPTION	1	/* raised by an exit handler */
 #define AXVM_TRACE_INJ_REINJECT		2	/* delivery cut short by an exit */
+#define AXVM_TRACE_INJ_NMI		3	/* a platform VM's NMI */
 
 TRACE_EVENT(axvm_entry,
 	TP_PROTO(u32 vm_id, u32 vcpu_id, u64 rip),
@@ -129,7 +130,8 @@ TRACE_EVENT(axvm_inject,
 		  __print_symbolic(__entry->kind,
 				   { AXVM_TRACE_INJ_IRQ, "irq" },
 				   { AXVM_TRACE_INJ_EXCEPTION, "exception" },
-				   { AXVM_TRACE_INJ_REINJECT, "reinject" }))
+				   { AXVM_TRACE_INJ_REINJECT, "reinject" },
+				   { AXVM_TRACE_INJ_NMI, "nmi" }))
 );
 
 #endif /* AXVM_TRACE_H */

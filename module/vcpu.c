@@ -63,9 +63,16 @@ struct axvm_vcpu *axvm_vcpu_alloc(struct axvm *vm, u32 id)
 	ret = vm->arch->vcpu_create(vcpu);
 	if (ret)
 		goto err_free_run;
+	if (vm->platform) {
+		ret = vm->platform->vcpu_init(vcpu);
+		if (ret)
+			goto err_arch;
+	}
 	vcpu->state = AXVM_VCPU_FREE;
 	return vcpu;
 
+err_arch:
+	vm->arch->vcpu_free(vcpu);
 err_free_run:
 	free_page((unsigned long)vcpu->run);
 err_free_vcpu:
@@ -75,15 +82,23 @@ err_free_vcpu:
 
 void axvm_vcpu_free(struct axvm_vcpu *vcpu)
 {
+	if (vcpu->vm->platform)
+		vcpu->vm->platform->vcpu_destroy(vcpu);
 	vcpu->vm->arch->vcpu_free(vcpu);
 	free_page((unsigned long)vcpu->run);
 	kfree(vcpu);
 }
 
-/* The entry state of DESIGN.md §4; vcpu->mutex held or no RUN possible. */
+/*
+ * The entry state of DESIGN.md §4: the BSP (vCPU 0) at the entry, with
+ * the boot protocol's registers; an AP at the AP entry if the VM has
+ * one, else at the entry too (a platform may then hold it for SIPI).
+ * vcpu->mutex held or no RUN possible.
+ */
 int axvm_vcpu_reset(struct axvm_vcpu *vcpu)
 {
 	struct axvm *vm = vcpu->vm;
+	bool ap_entry = vcpu->id && vm->ap_entry_set;
 	struct axvm_regs regs;
 	int ret;
 
@@ -91,16 +106,22 @@ int axvm_vcpu_reset(struct axvm_vcpu *vcpu)
 	vcpu->requests = 0;
 	vcpu->user_exit = AXVM_EXIT_NONE;
 	memset(vcpu->run, 0, sizeof(*vcpu->run));
-	ret = vm->arch->vcpu_reset(vcpu, vm->entry, vm->entry_mode);
+	ret = vm->arch->vcpu_reset(vcpu, ap_entry ? vm->ap_entry : vm->entry,
+				   vm->entry_mode);
 	if (ret)
 		goto fail;
-	if (vm->boot_regs_set) {
+	if (vm->boot_regs_set && !ap_entry) {
 		ret = vm->arch->get_regs(vcpu, &regs);
 		if (ret)
 			goto fail;
 		regs.rax = vm->boot_rax;
 		regs.rbx = vm->boot_rbx;
 		ret = vm->arch->set_regs(vcpu, &regs);
+		if (ret)
+			goto fail;
+	}
+	if (vm->platform) {
+		ret = vm->platform->vcpu_reset(vcpu);
 		if (ret)
 			goto fail;
 	}
@@ -117,7 +138,11 @@ AXVM_EXPORT_FOR_TESTS(axvm_vcpu_reset);
 
 int axvm_vcpu_pending_irq(struct axvm_vcpu *vcpu)
 {
-	int v = find_last_bit(vcpu->pending, AXVM_NR_VECTORS);
+	int v;
+
+	if (vcpu->vm->platform)
+		return vcpu->vm->platform->pending_irq(vcpu);
+	v = find_last_bit(vcpu->pending, AXVM_NR_VECTORS);
 
 	return v < AXVM_NR_VECTORS ? v : -1;
 }
@@ -125,7 +150,10 @@ AXVM_EXPORT_FOR_TESTS(axvm_vcpu_pending_irq);
 
 void axvm_vcpu_ack_irq(struct axvm_vcpu *vcpu, int vector)
 {
-	clear_bit(vector, vcpu->pending);
+	if (vcpu->vm->platform)
+		vcpu->vm->platform->ack_irq(vcpu, vector);
+	else
+		clear_bit(vector, vcpu->pending);
 }
 AXVM_EXPORT_FOR_TESTS(axvm_vcpu_ack_irq);
 
@@ -179,7 +207,8 @@ static bool axvm_vcpu_is_current(struct axvm_vcpu *vcpu)
 
 int axvm_vcpu_inject(struct axvm_vcpu *vcpu, u32 vector)
 {
-	if (vector < 16 || vector >= AXVM_NR_VECTORS)
+	/* A platform VM's interrupts go through its interrupt controllers. */
+	if (vector < 16 || vector >= AXVM_NR_VECTORS || vcpu->vm->platform)
 		return -EINVAL;
 	set_bit(vector, vcpu->pending);
 	atomic64_inc(&vcpu->vm->stats.injected_irqs);
@@ -193,7 +222,7 @@ int axvm_irq_line(struct axvm *vm, const struct axvm_irq *irq)
 {
 	struct axvm_vcpu *vcpu;
 
-	if (irq->flags || irq->pad)
+	if (irq->flags || irq->pad || vm->platform)
 		return -EINVAL;
 	if (irq->irq >= AXVM_NR_VECTORS - AXVM_IRQ_VECTOR_BASE)
 		return -EINVAL;
@@ -231,15 +260,27 @@ static bool vcpu_interrupted(struct axvm_vcpu *vcpu)
 	       test_bit(AXVM_REQ_STOP, &vcpu->requests);
 }
 
-/* HLT: sleep until an interrupt the guest can take, a stop or a signal. */
+/* May a blocked vCPU go on: is there something it can take now? */
+static bool vcpu_wakeup(struct axvm_vcpu *vcpu)
+{
+	struct axvm *vm = vcpu->vm;
+
+	if (vm->platform)
+		return vm->platform->vcpu_wakeup(vcpu);
+	return axvm_vcpu_pending_irq(vcpu) >= 0 &&
+	       vm->arch->interrupt_allowed(vcpu);
+}
+
+/*
+ * HLT (or a platform's not-runnable state, e.g. waiting for SIPI): sleep
+ * until the vCPU has something to do, a stop or a signal.
+ */
 static void vcpu_block(struct axvm_vcpu *vcpu)
 {
 	struct axvm *vm = vcpu->vm;
 
 	vcpu->state = AXVM_VCPU_BLOCKED;
-	rcuwait_wait_event(&vcpu->wait,
-			   (axvm_vcpu_pending_irq(vcpu) >= 0 &&
-			    vm->arch->interrupt_allowed(vcpu)) ||
+	rcuwait_wait_event(&vcpu->wait, vcpu_wakeup(vcpu) ||
 			   READ_ONCE(vm->state) != AXVM_VM_RUNNING ||
 			   vcpu_interrupted(vcpu),
 			   TASK_INTERRUPTIBLE);
@@ -434,6 +475,16 @@ static int vcpu_access(struct axvm_vcpu *vcpu, const struct vcpu_access *a)
 	else
 		trace_axvm_mmio(vm->id, vcpu->id, a->write, a->addr, a->width,
 				a->data);
+	if (vm->platform) {
+		val = a->data;
+		if (vm->platform->access(vcpu, a->space, a->addr, a->width,
+					 a->write, &val)) {
+			if (!a->write)
+				vcpu_complete_read(vcpu, a->space,
+						   val & width_ones(a->width));
+			return 0;
+		}
+	}
 	if (a->write) {
 		if (axvm_devset_write(&vm->devices, a->space, a->addr,
 				      a->width, a->data))
@@ -589,6 +640,17 @@ int axvm_vcpu_run(struct axvm_vcpu *vcpu)
 		if (vcpu_interrupted(vcpu))
 			goto interrupted;
 		cond_resched();
+		if (vm->platform) {
+			enum axvm_vcpu_next next;
+
+			ret = vm->platform->vcpu_events(vcpu, &next);
+			if (ret)
+				break;
+			if (next == AXVM_VCPU_NEXT_WAIT) {
+				vcpu_block(vcpu);
+				continue;
+			}
+		}
 
 		ret = vcpu_enter(vcpu);
 		if (ret)

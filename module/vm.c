@@ -38,7 +38,13 @@ static void vm_dev_raise_irq(void *ctx, u32 irq)
 	struct axvm *vm = ctx;
 	struct axvm_irq line = { .vcpu = 0, .irq = irq };
 
-	/* Until an interrupt controller exists, lines go to vCPU 0. */
+	/* A platform's line is an ISA IRQ: the device's edge is a pulse. */
+	if (vm->platform) {
+		vm->platform->set_gsi(vm, irq, true);
+		vm->platform->set_gsi(vm, irq, false);
+		return;
+	}
+	/* A bare VM's line goes to vCPU 0 as vector 0x20 + line. */
 	axvm_irq_line(vm, &line);
 }
 
@@ -80,6 +86,25 @@ static const struct axvm_console_ops vm_console_ops = {
 	.get	= vm_console_get,
 	.put	= vm_console_put,
 };
+
+/* ---- interrupts from userspace's devices (platform VMs) ------------------ */
+
+int axvm_vm_set_gsi(struct axvm *vm, const struct axvm_gsi *gsi)
+{
+	if (!vm->platform || gsi->flags || gsi->pad || gsi->level > 1)
+		return -EINVAL;
+	return vm->platform->set_gsi(vm, gsi->gsi, gsi->level);
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vm_set_gsi);
+
+int axvm_vm_signal_msi(struct axvm *vm, const struct axvm_msi *msi)
+{
+	if (!vm->platform || msi->flags ||
+	    memchr_inv(msi->reserved, 0, sizeof(msi->reserved)))
+		return -EINVAL;
+	return vm->platform->signal_msi(vm, msi->address, msi->data);
+}
+AXVM_EXPORT_FOR_TESTS(axvm_vm_signal_msi);
 
 /* ---- creation and teardown ---------------------------------------------- */
 
@@ -138,6 +163,8 @@ void axvm_vm_teardown(struct axvm *vm)
 		if (vm->vcpus[i])
 			axvm_vcpu_free(vm->vcpus[i]);
 	axvm_devset_destroy(&vm->devices);
+	if (vm->platform)
+		vm->platform->vm_destroy(vm);
 	axvm_aspace_destroy(&vm->aspace);
 	if (vm->arch->vm_destroy)
 		vm->arch->vm_destroy(vm);
@@ -163,6 +190,8 @@ int axvm_vm_create(const struct axvm_create_vm *req,
 		return ret;
 	if (!arch)
 		return -ENODEV;
+	if ((req->flags & AXVM_VM_PLATFORM_PC) && !arch->platform)
+		return -EOPNOTSUPP;
 
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
@@ -173,6 +202,8 @@ int axvm_vm_create(const struct axvm_create_vm *req,
 	vm->flags = req->flags;
 	vm->hal = hal;
 	vm->arch = arch;
+	if (req->flags & AXVM_VM_PLATFORM_PC)
+		vm->platform = arch->platform;
 	vm->max_vcpus = req->max_vcpus;
 	memcpy(vm->pcpu_sets, req->pcpu_sets, sizeof(vm->pcpu_sets));
 	vm->created_ns = hal->current_time_nanos(hal);
@@ -211,6 +242,11 @@ int axvm_vm_create(const struct axvm_create_vm *req,
 		if (ret)
 			goto err_console;
 	}
+	if (vm->platform) {
+		ret = vm->platform->vm_init(vm);
+		if (ret)
+			goto err_arch;
+	}
 	if (axvm_vm_managed(vm)) {
 		/*
 		 * The module keeps a managed VM until DESTROY or unload; the
@@ -228,6 +264,9 @@ int axvm_vm_create(const struct axvm_create_vm *req,
 	*out = vm;
 	return 0;
 
+err_arch:
+	if (arch->vm_destroy)
+		arch->vm_destroy(vm);
 err_console:
 	axvm_console_destroy(vm->console);
 err_aspace:

@@ -70,6 +70,9 @@ struct axvm_vcpu *axvm_vcpu_alloc(struct axvm *vm, u32 id);
 /* Under rcu_read_lock(): the vCPU, or NULL. */
 struct axvm_vcpu *axvm_vcpu_lookup_rcu(u32 vm_id, u32 vcpu_id);
 int axvm_irq_line(struct axvm *vm, const struct axvm_irq *irq);
+/* Platform VMs: AXVM_SET_GSI and AXVM_SIGNAL_MSI (-EINVAL on a bare VM). */
+int axvm_vm_set_gsi(struct axvm *vm, const struct axvm_gsi *gsi);
+int axvm_vm_signal_msi(struct axvm *vm, const struct axvm_msi *msi);
 
 /* Managed mode (managed.c). */
 int axvm_managed_start(struct axvm *vm);

@@ -223,18 +223,30 @@ int axvm_vm_set_entry(struct axvm *vm, const struct axvm_entry *e)
 {
 	int ret;
 
-	if (e->flags || memchr_inv(e->reserved, 0, sizeof(e->reserved)))
+	if ((e->flags & ~AXVM_ENTRY_AP) ||
+	    memchr_inv(e->reserved, 0, sizeof(e->reserved)))
 		return -EINVAL;
-	ret = vm_check_entry(e->entry, e->mode);
-	if (ret)
-		return ret;
+	if (!(e->flags & AXVM_ENTRY_AP)) {
+		ret = vm_check_entry(e->entry, e->mode);
+		if (ret)
+			return ret;
+	}
 	ret = axvm_vm_lock_loading(vm);
 	if (ret)
 		return ret;
-	vm->entry = e->entry;
-	vm->entry_mode = e->mode;
+	if (e->flags & AXVM_ENTRY_AP) {
+		/* The APs start in the VM's mode: the entry must suit it. */
+		ret = vm_check_entry(e->entry, vm->entry_mode);
+		if (!ret) {
+			vm->ap_entry = e->entry;
+			vm->ap_entry_set = true;
+		}
+	} else {
+		vm->entry = e->entry;
+		vm->entry_mode = e->mode;
+	}
 	mutex_unlock(&vm->lock);
-	return 0;
+	return ret;
 }
 AXVM_EXPORT_FOR_TESTS(axvm_vm_set_entry);
 

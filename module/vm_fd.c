@@ -116,6 +116,8 @@ long axvm_vm_ioctl(struct axvm *vm, unsigned int cmd, unsigned long arg)
 		struct axvm_device dev;
 		struct axvm_entry entry;
 		struct axvm_irq irq;
+		struct axvm_gsi gsi;
+		struct axvm_msi msi;
 	} u;
 
 	switch (cmd) {
@@ -163,6 +165,14 @@ long axvm_vm_ioctl(struct axvm *vm, unsigned int cmd, unsigned long arg)
 		if (copy_from_user(&u.irq, argp, sizeof(u.irq)))
 			return -EFAULT;
 		return axvm_irq_line(vm, &u.irq);
+	case AXVM_SET_GSI:
+		if (copy_from_user(&u.gsi, argp, sizeof(u.gsi)))
+			return -EFAULT;
+		return axvm_vm_set_gsi(vm, &u.gsi);
+	case AXVM_SIGNAL_MSI:
+		if (copy_from_user(&u.msi, argp, sizeof(u.msi)))
+			return -EFAULT;
+		return axvm_vm_signal_msi(vm, &u.msi);
 	case AXVM_GET_CONSOLE_FD:
 		if (arg & ~(unsigned long)(O_NONBLOCK | O_CLOEXEC))
 			return -EINVAL;

@@ -77,6 +77,11 @@ SYMBOLS = {
     # backend's instruction fetch, string I/O and nested page faults.
     "guest-memory": ["axvm_aspace_read", "axvm_aspace_write",
                      "axvm_aspace_is_ram", "axvm_aspace_handle_fault"],
+    # The PC's interrupt controllers (module/devices/), which the x86
+    # platform (arch/x86/pc.c) wires to the vCPUs.
+    "pc-devices": ["decl:module/devices/lapic.h",
+                   "decl:module/devices/ioapic.h",
+                   "decl:module/devices/i8259.h"],
     # The tracepoints of module/trace.h (the static call keys and
     # trampolines a tracepoint call site references).
     "tracepoints": [r"re:^(__tracepoint_|__SCK__tp_func_|__SCT__tp_func_)axvm_"],
@@ -94,7 +99,8 @@ MAY_USE = {
     "core": {"devices": ["device-api"]},
     "devices": {"core": ["device-api"]},
     "hal_linux": {"core": ["vcpu-api"]},
-    "arch_x86": {"core": ["vcpu-api", "guest-memory", "tracepoints"]},
+    "arch_x86": {"core": ["vcpu-api", "guest-memory", "tracepoints"],
+                 "devices": ["pc-devices"]},
     # Userspace links no kernel object.
     "axvmctl": {"libaxvm": ANY},
     "libaxvm": {},

@@ -1015,3 +1015,27 @@ bool axvm_lapic_lint0_extint(struct axvm_lapic *apic)
 	return ret;
 }
 AXVM_EXPORT_FOR_TESTS(axvm_lapic_lint0_extint);
+
+unsigned int axvm_lapic_peek_events(struct axvm_lapic *apic)
+{
+	return READ_ONCE(apic->events);
+}
+AXVM_EXPORT_FOR_TESTS(axvm_lapic_peek_events);
+
+int axvm_lapic_tpr_blocked_vector(struct axvm_lapic *apic)
+{
+	unsigned long flags;
+	int irrv, isrv, ret = -1;
+
+	spin_lock_irqsave(&apic->lock, flags);
+	irrv = vec_highest(apic->irr);
+	isrv = vec_highest(apic->isr);
+	/* Above every in-service class, yet not deliverable: TPR holds it. */
+	if (lapic_hw_enabled(apic) && irrv >= 0 &&
+	    (isrv < 0 || (irrv & LAPIC_PRIO_CLASS) > (isrv & LAPIC_PRIO_CLASS)) &&
+	    lapic_deliverable(apic) < 0)
+		ret = irrv;
+	spin_unlock_irqrestore(&apic->lock, flags);
+	return ret;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_lapic_tpr_blocked_vector);

@@ -212,4 +212,18 @@ unsigned int axvm_lapic_take_events(struct axvm_lapic *apic, u8 *sipi_vector);
  */
 bool axvm_lapic_lint0_extint(struct axvm_lapic *apic);
 
+/*
+ * The AXVM_LAPIC_EV_* pending now, left pending: for a wakeup test that
+ * must not consume them. Any context; the answer may be stale.
+ */
+unsigned int axvm_lapic_peek_events(struct axvm_lapic *apic);
+
+/*
+ * The highest IRR vector when TPR alone keeps it from being delivered
+ * (it is above every in-service class), else -1: the guest lowering TPR
+ * (MOV to CR8, which does not exit) would make it deliverable, so the
+ * platform must watch for that write.
+ */
+int axvm_lapic_tpr_blocked_vector(struct axvm_lapic *apic);
+
 #endif /* AXVM_LAPIC_H */

@@ -6,12 +6,13 @@
  *
  *   axrun [-g GPA] [-m MiB] [-M long|protected|real] [-n vCPUs]
  *         [-t timeout-s] [-i line [-d ms | -b]] [-h hypercall-ret]
- *         [-k stop-after-ms] [-R] [-S] [-l] [-F] IMAGE.bin
+ *         [-k stop-after-ms] [-R] [-S] [-l] [-F] [-P] IMAGE.bin
  *   -i L -d T  inject IRQ line L T ms after START; -b: before the RUN
  *   -R         RESTART once after the VM stops, run again
  *   -S         managed mode: kernel threads run it, poll GET_VM_INFO
  *   -l         log MMIO writes ("MMIO W gpa len value")
  *   -F         SET_SREGS checks, then a guest state VMRUN must refuse
+ *   -P         the PC platform (AXVM_VM_PLATFORM_PC): APs wait for SIPI
  * Unclaimed port and MMIO reads get all ones. The VM is built with
  * libaxvm (tools/lib/axvm/axvm.h): RAM at 0, COM1, debug-exit.
  */
@@ -31,7 +32,7 @@ static int cfd;
 static unsigned long irq_delay_ms, irq_line = ~0ul;
 static int irq_before;
 static unsigned long long hc_ret = 0x55;
-static int log_mmio, managed, nvcpus = 1, restart, bad_sregs;
+static int log_mmio, managed, nvcpus = 1, restart, bad_sregs, platform;
 static unsigned long stop_ms;
 
 static void die(const char *what)
@@ -194,7 +195,7 @@ int main(int argc, char **argv)
 	size_t size;
 	void *buf;
 
-	while ((opt = getopt(argc, argv, "g:m:M:t:i:d:bh:lSn:k:RF")) != -1) {
+	while ((opt = getopt(argc, argv, "g:m:M:t:i:d:bh:lSn:k:RFP")) != -1) {
 		switch (opt) {
 		case 'g':
 			gpa = strtoull(optarg, NULL, 0);
@@ -240,6 +241,9 @@ int main(int argc, char **argv)
 		case 'F':
 			bad_sregs = 1;
 			break;
+		case 'P':
+			platform = 1;
+			break;
 		default:
 			return 125;
 		}
@@ -257,7 +261,9 @@ int main(int argc, char **argv)
 		die("open /dev/axvm");
 	cv.max_vcpus = nvcpus;
 	if (managed)
-		cv.flags = AXVM_VM_MANAGED;
+		cv.flags |= AXVM_VM_MANAGED;
+	if (platform)
+		cv.flags |= AXVM_VM_PLATFORM_PC;
 	if (axvm_vm__create(&vm, sys, &cv))
 		die("CREATE_VM");
 	if (axvm_vm__add_ram(&vm, 0, mem, AXVM_MEM_READ | AXVM_MEM_WRITE |

@@ -262,7 +262,11 @@ struct entry_case {
 
 static const struct entry_case entry_cases[] = {
 	{ "long mode", { 0x200000, AXVM_MODE_LONG }, 0 },
-	{ "flags set", { 0x200000, AXVM_MODE_LONG, 1 }, -EINVAL },
+	{ "unknown flag", { 0x200000, AXVM_MODE_LONG, 1u << 1 }, -EINVAL },
+	{ "AP entry", { 0x200000, 0, AXVM_ENTRY_AP }, 0 },
+	{ "AP entry: its mode is the VM's", { 0x300000, 7, AXVM_ENTRY_AP }, 0 },
+	{ "AP entry beyond what the VM's mode reaches",
+	  { 1ULL << 32, AXVM_MODE_LONG, AXVM_ENTRY_AP }, -ERANGE },
 	{ "reserved set", { 0x200000, AXVM_MODE_LONG, 0, { 0, 1 } }, -EINVAL },
 	{ "unknown mode", { 0x200000, 3 }, -EINVAL },
 	{ "real mode, last byte below 64K", { 0xffff, AXVM_MODE_REAL }, 0 },
@@ -289,9 +293,15 @@ static void uapi_set_entry(struct kunit *test)
 	u64 entry = vm->entry;
 	u32 mode = vm->entry_mode;
 
+	bool ap = c->e.flags & AXVM_ENTRY_AP;
+
 	KUNIT_EXPECT_EQ(test, axvm_vm_set_entry(vm, &c->e), c->err);
-	KUNIT_EXPECT_EQ(test, vm->entry, c->err ? entry : c->e.entry);
-	KUNIT_EXPECT_EQ(test, vm->entry_mode, c->err ? mode : c->e.mode);
+	/* An AP entry leaves the VM's entry and mode alone. */
+	KUNIT_EXPECT_EQ(test, vm->entry, c->err || ap ? entry : c->e.entry);
+	KUNIT_EXPECT_EQ(test, vm->entry_mode, c->err || ap ? mode : c->e.mode);
+	KUNIT_EXPECT_EQ(test, vm->ap_entry_set, ap && !c->err);
+	if (ap && !c->err)
+		KUNIT_EXPECT_EQ(test, vm->ap_entry, c->e.entry);
 }
 
 /* ---- LOAD_IMAGE ---------------------------------------------------------------- */

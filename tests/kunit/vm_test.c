@@ -133,8 +133,11 @@ struct vm_create_case {
 static const struct vm_create_case vm_create_cases[] = {
 	{ "VMM mode", { .max_vcpus = 1 }, CS_NONE, 0 },
 	{ "managed mode", { .flags = MANAGED, .max_vcpus = 2 }, CS_NONE, 0 },
-	{ "unknown flag bit 1", { .flags = 1u << 1, .max_vcpus = 1 },
+	{ "unknown flag bit 2", { .flags = 1u << 2, .max_vcpus = 1 },
 	  CS_NONE, -EINVAL },
+	{ "platform from a backend without one",
+	  { .flags = AXVM_VM_PLATFORM_PC, .max_vcpus = 1 }, CS_NONE,
+	  -EOPNOTSUPP },
 	{ "unknown flag bit 31", { .flags = 1u << 31, .max_vcpus = 1 },
 	  CS_NONE, -EINVAL },
 	{ "pad nonzero", { .max_vcpus = 1, .pad = 1 }, CS_NONE, -EINVAL },

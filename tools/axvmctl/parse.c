@@ -256,6 +256,10 @@ const struct cap_desc axvm_caps[] = {
 	{ AXVM_CAP_CONSOLE, "console", false },
 	{ AXVM_CAP_QUERY_VM, "query_vm", false },
 	{ AXVM_CAP_MULTIBOOT_MODULES, "multiboot_modules", false },
+	{ AXVM_CAP_PLATFORM_PC, "platform_pc", false },
+	{ AXVM_CAP_SET_GSI, "set_gsi", false },
+	{ AXVM_CAP_SIGNAL_MSI, "signal_msi", false },
+	{ AXVM_CAP_AP_ENTRY, "ap_entry", false },
 };
 const size_t axvm_nr_caps = ARRAY_SIZE(axvm_caps);
 

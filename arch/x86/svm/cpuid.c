@@ -7,8 +7,8 @@
  * Hidden, among others: SVM and VMX (no nesting); MONITOR/MWAIT, RDPMC,
  * RDPRU, perf and debug-store features (intercepted or host-only);
  * MCE/MCA, MTRR, TSC_ADJUST, SPEC_CTRL/IBRS/STIBP/SSBD/IBPB and every
- * other MSR-backed feature we do not emulate; x2APIC and the TSC
- * deadline timer (no local APIC emulation yet); XSAVES and XFD (IA32_XSS
+ * other MSR-backed feature we do not emulate; the TSC deadline timer
+ * (no APIC timer yet); x2APIC on bare VMs (platform VMs have it); XSAVES and XFD (IA32_XSS
  * is not virtualized); TSX (HLE/RTM), WAITPKG, SGX, CET, AMX; topology
  * leaves (one core per vCPU, no SMT).
  * Set: leaf 1 ECX bit 31 (hypervisor); leaf 1 EBX[31:24] = the vCPU id
@@ -43,6 +43,7 @@
 #define L1C_XSAVE	BIT(26)
 #define L1C_OSXSAVE	BIT(27)
 #define L1C_HYPERVISOR	BIT(31)
+#define L1C_X2APIC	BIT(21)
 /* Leaf 1 EDX (also mirrored in 0x80000001 EDX on AMD) */
 #define L1D_ALLOW	(BIT(0) /* FPU */ | BIT(1) /* VME */ | BIT(2) /* DE */ | \
 			 BIT(3) /* PSE */ | BIT(4) /* TSC */ | BIT(5) /* MSR */ | \
@@ -199,6 +200,9 @@ AXVM_VISIBLE_IF_KUNIT void axvm_svm_cpuid(const struct axvm_svm_cpuid_ctx *ctx,
 		if ((r[2] & L1C_XSAVE) && (ctx->cr4 & X86_CR4_OSXSAVE))
 			r[2] |= L1C_OSXSAVE;
 		r[2] |= L1C_HYPERVISOR;
+		/* Emulated, so the host's APIC mode does not matter. */
+		if (ctx->x2apic)
+			r[2] |= L1C_X2APIC;
 		r[3] = d & L1D_ALLOW;
 		break;
 	case 2:
@@ -279,6 +283,7 @@ void axvm_svm_emulate_cpuid(struct axvm_svm_vcpu *svm)
 		.xcr0 = svm->xcr0,
 		.xcr0_mask = axvm_svm_guest_supported_xcr0(),
 		.host_pku = boot_cpu_has(X86_FEATURE_OSPKE),
+		.x2apic = axvm_pc_active(&svm->vcpu),
 		.host = axvm_svm_host_cpuid,
 	};
 	u64 *regs = svm->regs;

@@ -215,6 +215,8 @@ int axvm_svm_vcpu_reset(struct axvm_vcpu *vcpu, u64 entry, u32 mode)
 	memset(svm->db, 0, sizeof(svm->db));
 	svm->reinject = (struct axvm_svm_event){};
 	svm->exception = (struct axvm_svm_event){};
+	svm->nmi_masked = false;
+	svm->entry_tpr = 0;
 	svm->pending = SVM_PENDING_NONE;
 	svm->entered = false;
 	return 0;

@@ -6,6 +6,10 @@
  *
  *   INTR, NMI, SMI, INIT, #MC   the host took it (after STGI): NONE
  *   VINTR                       window open: inject on the next entry
+ *   CR8 write (platform VMs, while TPR holds back an interrupt)
+ *                               decoded, to the APIC's TPR; RIP + len
+ *   IRET (platform VMs, while an NMI is in service)
+ *                               NMIs unblocked
  *   CPUID, MSR, XSETBV, RDTSCP  emulated (cpuid.c, msr.c); a bad MSR or
  *                               XCR0 raises #GP
  *   HLT                         HALT, RIP + 1
@@ -483,6 +487,62 @@ static int axvm_svm_exit_npf(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 	return axvm_svm_mmio(svm, exit, gpa, access == AXVM_MEM_WRITE);
 }
 
+/*
+ * MOV to CR8, intercepted only while TPR alone holds back an interrupt
+ * (run.c): the new TPR may release it. The instruction is decoded from
+ * guest memory (QEMU has no decode assists): REX.R 0F 22 /r with mod 11
+ * and reg 0; CR8 exists only in 64-bit code (the LOCK MOV CR0 alias of
+ * 32-bit code is not supported: an internal error, DECODE).
+ */
+static int axvm_svm_exit_cr8_write(struct axvm_svm_vcpu *svm,
+				   struct axvm_vexit *exit)
+{
+	struct vmcb_control_area *c = &svm->vmcb->control;
+	struct axvm_gwalk_fault fault;
+	u8 b[AXVM_INSN_MAX_LEN];
+	unsigned int i = 0;
+	u8 rex = 0, modrm;
+	int n;
+	u64 val;
+
+	n = axvm_svm_fetch_insn(svm, b, &fault);
+	if (n > 0 && (b[0] & 0xf0) == 0x40)
+		rex = b[i++];
+	if (n < (int)i + 3 || b[i] != 0x0f || b[i + 1] != 0x22 ||
+	    !(rex & 0x4)) {
+		exit->kind = AXVM_VEXIT_INTERNAL;
+		exit->internal.suberror = AXVM_INTERNAL_ERROR_DECODE;
+		exit->internal.data[0] = SVM_EXIT_WRITE_CR8;
+		exit->internal.data[1] = svm->vmcb->save.rip;
+		return 0;
+	}
+	modrm = b[i + 2];
+	val = svm->regs[(modrm & 7) | ((rex & 1) << 3)];
+	/* Bits 63:4 of CR8 are reserved. */
+	if (val >> 4) {
+		axvm_svm_queue_exception(svm, GP_VECTOR, true, 0);
+		return axvm_svm_exit_none(svm, exit);
+	}
+	axvm_pc_set_cr8(&svm->vcpu, val);
+	c->int_ctl = (c->int_ctl & ~V_TPR_MASK) | val;
+	svm->entry_tpr = val;
+	axvm_svm_skip_insn(svm, i + 3);
+	return axvm_svm_exit_none(svm, exit);
+}
+
+/*
+ * IRET, intercepted while an injected NMI is being handled: NMIs are
+ * unblocked from here on (the next one goes in at the next entry, at
+ * the IRET itself at worst: KVM, too, began with this simple rule).
+ */
+static int axvm_svm_exit_iret(struct axvm_svm_vcpu *svm,
+			      struct axvm_vexit *exit)
+{
+	svm->nmi_masked = false;
+	axvm_svm_clr_intercept(svm->vmcb, INTERCEPT_IRET);
+	return axvm_svm_exit_none(svm, exit);
+}
+
 static const axvm_svm_exit_fn axvm_svm_exit_handlers[] = {
 	[SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR3]	= axvm_svm_exit_dr,
 	[SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR3]	= axvm_svm_exit_dr,
@@ -494,6 +554,8 @@ static const axvm_svm_exit_fn axvm_svm_exit_handlers[] = {
 	[SVM_EXIT_SMI]			= axvm_svm_exit_none,
 	[SVM_EXIT_INIT]			= axvm_svm_exit_none,
 	[SVM_EXIT_VINTR]		= axvm_svm_exit_vintr,
+	[SVM_EXIT_WRITE_CR8]		= axvm_svm_exit_cr8_write,
+	[SVM_EXIT_IRET]			= axvm_svm_exit_iret,
 	[SVM_EXIT_CPUID]		= axvm_svm_exit_cpuid,
 	[SVM_EXIT_RDPMC]		= axvm_svm_exit_ud,
 	[SVM_EXIT_INVD]			= axvm_svm_exit_nop2,
@@ -529,6 +591,10 @@ int axvm_svm_handle_exit(struct axvm_vcpu *vcpu, struct axvm_vexit *exit)
 	if (!svm->entered)
 		return axvm_svm_exit_none(svm, exit);
 	svm->entered = false;
+	/* The guest's MOV to CR8 since the entry, to the APIC (run.c). */
+	if (axvm_pc_active(vcpu) &&
+	    (c->int_ctl & V_TPR_MASK) != svm->entry_tpr)
+		axvm_pc_set_cr8(vcpu, c->int_ctl & V_TPR_MASK);
 	code = c->exit_code | ((u64)c->exit_code_hi << 32);
 
 	/* Hardware writes -1 in 64 bits, QEMU in the low 32 only. */

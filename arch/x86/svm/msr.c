@@ -129,10 +129,21 @@ static u64 axvm_svm_apic_base(struct axvm_svm_vcpu *svm)
 	return val;
 }
 
+/* IA32_APIC_BASE and the x2APIC registers, which a platform VM's APIC has. */
+static bool axvm_svm_platform_msr(struct axvm_svm_vcpu *svm, u32 msr)
+{
+	return axvm_pc_active(&svm->vcpu) &&
+	       (msr == MSR_IA32_APICBASE ||
+		(msr >= APIC_BASE_MSR && msr <= APIC_BASE_MSR + 0xff));
+}
+
 /* 0 and *val, or -EPERM: the guest gets #GP. */
 int axvm_svm_get_msr(struct axvm_svm_vcpu *svm, u32 msr, u64 *val)
 {
 	struct vmcb_save_area *save = &svm->vmcb->save;
+
+	if (axvm_svm_platform_msr(svm, msr))
+		return axvm_pc_get_msr(&svm->vcpu, msr, val) ? -EPERM : 0;
 
 	switch (msr) {
 	case MSR_EFER:
@@ -198,6 +209,9 @@ int axvm_svm_set_msr(struct axvm_svm_vcpu *svm, u32 msr, u64 val)
 {
 	struct vmcb_save_area *save = &svm->vmcb->save;
 	u64 efer;
+
+	if (axvm_svm_platform_msr(svm, msr))
+		return axvm_pc_set_msr(&svm->vcpu, msr, val) ? -EPERM : 0;
 
 	switch (msr) {
 	case MSR_EFER:

@@ -134,6 +134,46 @@ static void axvm_svm_inject(struct axvm_svm_vcpu *svm, struct axvm_svm_event *ev
 	ev->err = 0;
 }
 
+/*
+ * A platform VM's TPR lives in its local APIC; the guest's MOV to CR8
+ * changes V_TPR without an exit. Each entry loads V_TPR from the APIC
+ * and each exit (exits.c) copies it back if the guest changed it, which
+ * keeps TPR[3:0] written through MMIO unless CR8 was written. While TPR
+ * alone holds back an interrupt, a CR8 write that lowers it must exit
+ * so the interrupt goes in: intercept it just then, as KVM does.
+ */
+static void axvm_svm_tpr_to_guest(struct axvm_svm_vcpu *svm)
+{
+	struct vmcb *vmcb = svm->vmcb;
+	u8 tpr = axvm_pc_get_cr8(&svm->vcpu);
+
+	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~V_TPR_MASK) | tpr;
+	svm->entry_tpr = tpr;
+	if (axvm_pc_tpr_blocks(&svm->vcpu))
+		axvm_svm_set_intercept(vmcb, INTERCEPT_CR8_WRITE);
+	else
+		axvm_svm_clr_intercept(vmcb, INTERCEPT_CR8_WRITE);
+}
+
+/*
+ * An NMI the platform's APIC took goes in when no other event does and
+ * NMIs are not blocked; they stay blocked until the guest's IRET (an
+ * IRET intercept, exits.c).
+ */
+static void axvm_svm_inject_nmi(struct axvm_svm_vcpu *svm)
+{
+	struct axvm_svm_event nmi = {
+		.inj = NMI_VECTOR | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID,
+	};
+
+	if (svm->vmcb->control.event_inj || svm->nmi_masked ||
+	    !axvm_pc_take_nmi(&svm->vcpu))
+		return;
+	svm->nmi_masked = true;
+	axvm_svm_set_intercept(svm->vmcb, INTERCEPT_IRET);
+	axvm_svm_inject(svm, &nmi, AXVM_TRACE_INJ_NMI);
+}
+
 /* Interrupts off, right before entry. */
 static void axvm_svm_inject_events(struct axvm_svm_vcpu *svm)
 {
@@ -150,6 +190,10 @@ static void axvm_svm_inject_events(struct axvm_svm_vcpu *svm)
 		axvm_svm_inject(svm, &svm->reinject, AXVM_TRACE_INJ_REINJECT);
 	else if (svm->exception.inj)
 		axvm_svm_inject(svm, &svm->exception, AXVM_TRACE_INJ_EXCEPTION);
+	if (axvm_pc_active(vcpu)) {
+		axvm_svm_tpr_to_guest(svm);
+		axvm_svm_inject_nmi(svm);
+	}
 
 	vector = axvm_vcpu_pending_irq(vcpu);
 	if (vector < 0)
@@ -181,7 +225,6 @@ static void axvm_svm_complete_interrupts(struct axvm_svm_vcpu *svm)
 		return;
 	switch (type) {
 	case SVM_EXITINTINFO_TYPE_SOFT:
-	case SVM_EXITINTINFO_TYPE_NMI:		/* never injected by us */
 		return;
 	case SVM_EXITINTINFO_TYPE_EXEPT:
 		if (vector == BP_VECTOR || vector == OF_VECTOR)

@@ -250,4 +250,5 @@ const struct axvm_arch_ops axvm_svm_ops = {
 	.interrupt_allowed	= axvm_svm_interrupt_allowed,
 	.pte_ops		= &axvm_x86_pte_ops,
 	.vcpu_size		= sizeof(struct axvm_svm_vcpu),
+	.platform		= &axvm_x86_pc_ops,
 };

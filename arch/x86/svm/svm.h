@@ -43,6 +43,7 @@
 #include "axvm.h"
 #include "axvm_svm.h"
 #include "decode.h"
+#include "pc.h"
 
 /* What the guest was last told (pending completions of an exit). */
 enum axvm_svm_pending {
@@ -100,6 +101,10 @@ struct axvm_svm_vcpu {
 
 	/* The last trip: did VMRUN run (else the exit fields are stale)? */
 	bool entered;
+
+	/* Platform VMs (run.c): V_TPR as entered; NMIs blocked until IRET. */
+	u8 entry_tpr;
+	bool nmi_masked;
 
 	/* An exit userspace or a device completes (exits.c). */
 	u8 pending;			/* enum axvm_svm_pending */
@@ -204,6 +209,7 @@ struct axvm_svm_cpuid_ctx {
 	u64 xcr0;		/* the guest's, for the XSAVE area size */
 	u64 xcr0_mask;		/* what XSETBV accepts */
 	bool host_pku;		/* the host runs with CR4.PKE */
+	bool x2apic;		/* the platform's APIC does x2APIC */
 	void (*host)(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d);
 };
 void axvm_svm_emulate_cpuid(struct axvm_svm_vcpu *svm);

@@ -66,10 +66,20 @@
 #define AXVM_CAP_CONSOLE	11
 #define AXVM_CAP_QUERY_VM	12	/* AXVM_QUERY_VM */
 #define AXVM_CAP_MULTIBOOT_MODULES 13	/* AXVM_IMAGE_MODULE, image cmdline */
-#define AXVM_CAP_NR		14	/* one past the last */
+#define AXVM_CAP_PLATFORM_PC	14	/* AXVM_VM_PLATFORM_PC */
+#define AXVM_CAP_SET_GSI	15	/* AXVM_SET_GSI (platform VMs) */
+#define AXVM_CAP_SIGNAL_MSI	16	/* AXVM_SIGNAL_MSI (platform VMs) */
+#define AXVM_CAP_AP_ENTRY	17	/* AXVM_ENTRY_AP */
+#define AXVM_CAP_NR		18	/* one past the last */
 
 #define AXVM_VM_MANAGED		(1u << 0)	/* else VMM mode */
-#define AXVM_CREATE_VM_VALID_FLAGS	AXVM_VM_MANAGED
+/*
+ * The PC platform (docs/api.md, "The PC platform"): a local APIC per
+ * vCPU, IOAPIC, 8259s, SMP bring-up by INIT/SIPI. Without it a VM is
+ * bare: IRQ lines are vectors, every vCPU starts at the entry.
+ */
+#define AXVM_VM_PLATFORM_PC	(1u << 1)
+#define AXVM_CREATE_VM_VALID_FLAGS	(AXVM_VM_MANAGED | AXVM_VM_PLATFORM_PC)
 
 struct axvm_create_vm {
 	__u32 flags;		/* AXVM_VM_* */
@@ -256,13 +266,17 @@ struct axvm_device {
  * Entry point and mode for every vCPU (axvm's bsp/ap entries). In
  * protected and long mode FINALIZE and RESTART write a GDT (and page
  * tables) into guest RAM at 0x9000-0xffff; RSP is 0 and there is no IDT.
+ * With AXVM_ENTRY_AP it is the entry of the APs (every vCPU but 0)
+ * instead, in the same mode as the VM's entry: without one they start at
+ * the VM's entry, or on a platform VM wait for INIT/SIPI.
  */
 struct axvm_entry {
 	__u64 entry;
-	__u32 mode;		/* AXVM_MODE_* */
-	__u32 flags;		/* must be 0 */
+	__u32 mode;		/* AXVM_MODE_*; with AXVM_ENTRY_AP ignored */
+	__u32 flags;		/* AXVM_ENTRY_* */
 	__u64 reserved[2];
 };
+#define AXVM_ENTRY_AP		(1u << 0)
 #define AXVM_SET_ENTRY		_IOW(AXVMIO, 0x18, struct axvm_entry)
 
 /*
@@ -280,6 +294,7 @@ struct axvm_entry {
 #define AXVM_RESTART		_IO(AXVMIO, 0x1e)	/* stopped -> running */
 #define AXVM_DESTROY		_IO(AXVMIO, 0x1f)	/* managed: drop the module's ref */
 
+/* Bare VMs only: -EINVAL on a platform VM (which has AXVM_SET_GSI). */
 struct axvm_irq {
 	__u32 vcpu;		/* target vCPU id */
 	__u32 irq;		/* IRQ line (delivered as vector 0x20 + line) */
@@ -290,6 +305,35 @@ struct axvm_irq {
 
 /* Returns the console fd: read guest output, write guest input, poll. */
 #define AXVM_GET_CONSOLE_FD	_IO(AXVMIO, 0x21)
+
+/*
+ * Platform VMs: drive interrupt line @gsi (0-23) to @level, as a device
+ * would. GSIs 0-15 are the ISA IRQs: each drives 8259 input n and IOAPIC
+ * pin n, but IRQ 0 drives pin 2 (the PC's override); 16-23 drive IOAPIC
+ * pins only. An edge interrupt is a pulse: level 1, then 0. -EINVAL on
+ * a bare VM (which has AXVM_IRQ_LINE), for a bad GSI or flags.
+ */
+struct axvm_gsi {
+	__u32 gsi;
+	__u32 level;		/* 0 or 1 */
+	__u32 flags;		/* must be 0 */
+	__u32 pad;
+};
+#define AXVM_SET_GSI		_IOW(AXVMIO, 0x22, struct axvm_gsi)
+
+/*
+ * Platform VMs: a message-signalled interrupt, the write a PCI device
+ * would make: @address 0xfeeXXXXX (destination in bits 19:12, logical
+ * in bit 2), @data vector in bits 7:0, delivery mode in bits 10:8
+ * (fixed, lowest priority or NMI), level in bit 15. -EINVAL otherwise.
+ */
+struct axvm_msi {
+	__u64 address;
+	__u32 data;
+	__u32 flags;		/* must be 0 */
+	__u64 reserved[2];
+};
+#define AXVM_SIGNAL_MSI		_IOW(AXVMIO, 0x23, struct axvm_msi)
 
 /* ---- vCPU fd ------------------------------------------------------------ */
 
@@ -336,7 +380,10 @@ struct axvm_sregs {
 #define AXVM_GET_SREGS		_IOR(AXVMIO, 0x83, struct axvm_sregs)
 #define AXVM_SET_SREGS		_IOW(AXVMIO, 0x84, struct axvm_sregs)
 
-/* Inject a vector into this vCPU (inject_irq_to_vcpu). */
+/*
+ * Inject a vector into this vCPU (inject_irq_to_vcpu). Bare VMs only:
+ * -EINVAL on a platform VM, whose interrupts come through its APICs.
+ */
 struct axvm_interrupt {
 	__u32 vector;		/* 16..255 */
 	__u32 flags;		/* must be 0 */

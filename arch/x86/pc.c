@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The PC platform (struct axvm_platform_ops, module/platform.h): a local
+ * APIC per vCPU, the IOAPIC at 0xfec00000, the 8259 pair, the GSI and
+ * MSI routes to them, and SMP bring-up by INIT and SIPI. The device
+ * models (module/devices/lapic.c, ioapic.c, i8259.c) know nothing of
+ * VMs; this file wires them to each other and to the vCPUs.
+ *
+ * The wiring, as on a PC (docs/devices.md, "The PC platform"):
+ * - ISA IRQ n (GSI 0-15) drives 8259 input n and IOAPIC pin n, except
+ *   IRQ 0, which drives pin 2 (the MADT's interrupt source override);
+ *   GSIs 16-23 drive IOAPIC pins only.
+ * - The 8259 master's INT goes to LINT0 of every local APIC; an APIC
+ *   takes it when its LVT LINT0 says ExtINT (the BSP's does at reset,
+ *   as firmware leaves it: "virtual wire") or when it is hardware
+ *   disabled.
+ * - IOAPIC messages, MSIs and ICR writes are routed to every APIC that
+ *   matches; lowest priority goes to the first match (arbitration by
+ *   priority is not modelled; any match is architecturally correct).
+ * - The BSP (vCPU 0) starts at the entry. An AP starts at the AP entry
+ *   when the VM has one, else waits for INIT and SIPI; SIPI starts it in
+ *   real mode at CS = vector << 8, IP = 0. INIT to the BSP is ignored
+ *   (a PC's BSP would run its firmware's reset code, which we lack).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitfield.h>
+#include <linux/slab.h>
+#include <asm/processor.h>
+#include "axvm.h"
+#include "vm.h"
+#include "platform.h"
+#include "devices/lapic.h"
+#include "devices/ioapic.h"
+#include "devices/i8259.h"
+#include "pc.h"
+#include "kunit_export.h"
+
+/* 8259 ports: the chips and the ELCRs. */
+static bool pc_pic_port(u64 port)
+{
+	return port == AXVM_I8259_MASTER_CMD || port == AXVM_I8259_MASTER_DATA ||
+	       port == AXVM_I8259_SLAVE_CMD || port == AXVM_I8259_SLAVE_DATA ||
+	       port == AXVM_I8259_ELCR_MASTER || port == AXVM_I8259_ELCR_SLAVE;
+}
+
+static struct axvm_pc *pc_of(struct axvm *vm)
+{
+	return vm->platform_data;
+}
+
+static struct axvm_pc_vcpu *pcv_of(struct axvm_vcpu *vcpu)
+{
+	return vcpu->platform_data;
+}
+
+/* Send @msg to every local APIC it names (lowest priority: to one). */
+static void pc_route(struct axvm *vm, const struct axvm_apic_msg *msg)
+{
+	struct axvm_vcpu *vcpu;
+	u32 i;
+
+	for (i = 0; i < vm->max_vcpus; i++) {
+		/* Pairs with the smp_store_release publishing a vCPU. */
+		vcpu = smp_load_acquire(&vm->vcpus[i]);
+		if (!vcpu || !axvm_lapic_match_dest(pcv_of(vcpu)->lapic, msg))
+			continue;
+		axvm_lapic_accept(pcv_of(vcpu)->lapic, msg);
+		if (msg->delivery == AXVM_APIC_DM_LOWEST)
+			break;
+	}
+}
+
+/* ---- the models' callbacks ----------------------------------------------- */
+
+static void pc_lapic_send(void *ctx, const struct axvm_apic_msg *msg)
+{
+	struct axvm_pc_vcpu *pcv = ctx;
+
+	pc_route(pcv->vcpu->vm, msg);
+}
+
+static void pc_lapic_eoi_level(void *ctx, u8 vector)
+{
+	struct axvm_pc_vcpu *pcv = ctx;
+
+	axvm_ioapic_eoi(pc_of(pcv->vcpu->vm)->ioapic, vector);
+}
+
+static void pc_lapic_kick(void *ctx)
+{
+	struct axvm_pc_vcpu *pcv = ctx;
+
+	axvm_vcpu_kick(pcv->vcpu);
+}
+
+static void pc_ioapic_deliver(void *ctx, const struct axvm_apic_msg *msg)
+{
+	pc_route(ctx, msg);
+}
+
+/* INT went up: every vCPU whose LINT0 takes ExtINT must look. */
+static void pc_pic_output(void *ctx, bool level)
+{
+	struct axvm *vm = ctx;
+	struct axvm_vcpu *vcpu;
+	u32 i;
+
+	if (!level)
+		return;
+	for (i = 0; i < vm->max_vcpus; i++) {
+		/* Pairs with the smp_store_release publishing a vCPU. */
+		vcpu = smp_load_acquire(&vm->vcpus[i]);
+		if (vcpu && axvm_lapic_lint0_extint(pcv_of(vcpu)->lapic))
+			axvm_vcpu_kick(vcpu);
+	}
+}
+
+/* ---- the VM -------------------------------------------------------------- */
+
+static int pc_vm_init(struct axvm *vm)
+{
+	struct axvm_ioapic_host io_host = {
+		.deliver = pc_ioapic_deliver, .ctx = vm,
+	};
+	struct axvm_i8259_host pic_host = {
+		.output = pc_pic_output, .ctx = vm,
+	};
+	struct axvm_pc *pc;
+	int ret;
+
+	pc = kzalloc(sizeof(*pc), GFP_KERNEL_ACCOUNT);
+	if (!pc)
+		return -ENOMEM;
+	/* ID 0, as QEMU's MADT: IOAPIC IDs are not APIC IDs (APIC bus gone). */
+	pc->ioapic = axvm_ioapic_create(0, &io_host);
+	if (IS_ERR(pc->ioapic)) {
+		ret = PTR_ERR(pc->ioapic);
+		goto err_free;
+	}
+	pc->pic = axvm_i8259_create(&pic_host);
+	if (IS_ERR(pc->pic)) {
+		ret = PTR_ERR(pc->pic);
+		goto err_ioapic;
+	}
+	vm->platform_data = pc;
+	return 0;
+
+err_ioapic:
+	axvm_ioapic_destroy(pc->ioapic);
+err_free:
+	kfree(pc);
+	return ret;
+}
+
+static void pc_vm_destroy(struct axvm *vm)
+{
+	struct axvm_pc *pc = pc_of(vm);
+
+	if (!pc)
+		return;
+	axvm_i8259_destroy(pc->pic);
+	axvm_ioapic_destroy(pc->ioapic);
+	kfree(pc);
+	vm->platform_data = NULL;
+}
+
+/*
+ * What firmware leaves in the 8259s (SeaBIOS's pic_setup): vectors 0x08
+ * and 0x70, every input masked but the cascade. Their reset state would
+ * send ISA IRQs to the exception vectors of a guest that uses the IOAPIC
+ * and never touches the 8259s.
+ */
+static const u8 pc_pic_firmware[][2] = {
+	{ AXVM_I8259_MASTER_CMD, 0x11 },	/* ICW1: edge, cascade, ICW4 */
+	{ AXVM_I8259_MASTER_DATA, 0x08 },	/* ICW2: vector base */
+	{ AXVM_I8259_MASTER_DATA, 0x04 },	/* ICW3: slave on IR2 */
+	{ AXVM_I8259_MASTER_DATA, 0x01 },	/* ICW4: 8086 mode */
+	{ AXVM_I8259_MASTER_DATA, 0xfb },	/* OCW1: all but IR2 masked */
+	{ AXVM_I8259_SLAVE_CMD, 0x11 },
+	{ AXVM_I8259_SLAVE_DATA, 0x70 },
+	{ AXVM_I8259_SLAVE_DATA, 0x02 },	/* ICW3: cascade identity */
+	{ AXVM_I8259_SLAVE_DATA, 0x01 },
+	{ AXVM_I8259_SLAVE_DATA, 0xff },
+};
+
+static void pc_vm_reset(struct axvm *vm)
+{
+	struct axvm_pc *pc = pc_of(vm);
+	unsigned int i;
+
+	axvm_ioapic_reset(pc->ioapic);
+	axvm_i8259_reset(pc->pic);
+	for (i = 0; i < ARRAY_SIZE(pc_pic_firmware); i++)
+		axvm_i8259_port_write(pc->pic, pc_pic_firmware[i][0],
+				      pc_pic_firmware[i][1]);
+}
+
+/* ---- a vCPU -------------------------------------------------------------- */
+
+static int pc_vcpu_init(struct axvm_vcpu *vcpu)
+{
+	struct axvm_pc_vcpu *pcv;
+	struct axvm_lapic_host host = {
+		.send = pc_lapic_send,
+		.eoi_level = pc_lapic_eoi_level,
+		.kick = pc_lapic_kick,
+		.phys_bits = boot_cpu_data.x86_phys_bits,
+	};
+
+	pcv = kzalloc(sizeof(*pcv), GFP_KERNEL_ACCOUNT);
+	if (!pcv)
+		return -ENOMEM;
+	pcv->vcpu = vcpu;
+	pcv->extint_vector = -1;
+	host.ctx = pcv;
+	pcv->lapic = axvm_lapic_create(vcpu->id, vcpu->id == 0, &host);
+	if (!pcv->lapic) {
+		kfree(pcv);
+		return -ENOMEM;
+	}
+	vcpu->platform_data = pcv;
+	return 0;
+}
+
+static void pc_vcpu_destroy(struct axvm_vcpu *vcpu)
+{
+	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);
+
+	if (!pcv)
+		return;
+	axvm_lapic_destroy(pcv->lapic);
+	kfree(pcv);
+	vcpu->platform_data = NULL;
+}
+
+/* What firmware leaves in the BSP's APIC: enabled, LINT0 ExtINT, LINT1 NMI. */
+#define PC_APIC_SVR		0xf0
+#define PC_APIC_LVT0		0x350
+#define PC_APIC_LVT1		0x360
+#define PC_SVR_ENABLED		0x1ff	/* bit 8, spurious vector 0xff */
+#define PC_LVT_EXTINT_LEVEL	0x8700
+#define PC_LVT_NMI_LEVEL	0x8400
+
+static int pc_vcpu_reset(struct axvm_vcpu *vcpu)
+{
+	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);
+
+	axvm_lapic_reset(pcv->lapic, false);
+	pcv->extint_vector = -1;
+	pcv->nmi_pending = false;
+	if (vcpu->id == 0) {
+		axvm_lapic_mmio_write(pcv->lapic, PC_APIC_SVR, PC_SVR_ENABLED);
+		axvm_lapic_mmio_write(pcv->lapic, PC_APIC_LVT0,
+				      PC_LVT_EXTINT_LEVEL);
+		axvm_lapic_mmio_write(pcv->lapic, PC_APIC_LVT1,
+				      PC_LVT_NMI_LEVEL);
+	}
+	WRITE_ONCE(pcv->wait_sipi, vcpu->id != 0 && !vcpu->vm->ap_entry_set);
+	return 0;
+}
+
+/* SIPI: real mode at the vector's page, CS = vector << 8, IP = 0. */
+static int pc_vcpu_sipi(struct axvm_vcpu *vcpu, u8 vector)
+{
+	const struct axvm_arch_ops *arch = vcpu->vm->arch;
+	struct axvm_sregs sregs;
+	struct axvm_regs regs;
+	int ret;
+
+	ret = arch->vcpu_reset(vcpu, 0, AXVM_MODE_REAL);
+	if (!ret)
+		ret = arch->get_sregs(vcpu, &sregs);
+	if (ret)
+		return ret;
+	sregs.cs.selector = vector << 8;
+	sregs.cs.base = (u64)vector << 12;
+	ret = arch->set_sregs(vcpu, &sregs);
+	if (!ret)
+		ret = arch->get_regs(vcpu, &regs);
+	if (ret)
+		return ret;
+	regs.rip = 0;
+	return arch->set_regs(vcpu, &regs);
+}
+
+static int pc_vcpu_events(struct axvm_vcpu *vcpu, enum axvm_vcpu_next *next)
+{
+	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);
+	unsigned int ev;
+	u8 sipi = 0;
+	int ret;
+
+	ev = axvm_lapic_take_events(pcv->lapic, &sipi);
+	if (ev & AXVM_LAPIC_EV_NMI)
+		pcv->nmi_pending = true;
+	/* INIT before SIPI when both came (lapic.h). */
+	if ((ev & AXVM_LAPIC_EV_INIT) && vcpu->id != 0) {
+		axvm_lapic_reset(pcv->lapic, true);
+		pcv->extint_vector = -1;
+		pcv->nmi_pending = false;
+		WRITE_ONCE(pcv->wait_sipi, true);
+	}
+	if ((ev & AXVM_LAPIC_EV_SIPI) && READ_ONCE(pcv->wait_sipi)) {
+		ret = pc_vcpu_sipi(vcpu, sipi);
+		if (ret)
+			return ret;
+		WRITE_ONCE(pcv->wait_sipi, false);
+	}
+	*next = READ_ONCE(pcv->wait_sipi) ? AXVM_VCPU_NEXT_WAIT :
+					    AXVM_VCPU_NEXT_RUN;
+	return 0;
+}
+
+static bool pc_extint_pending(struct axvm_vcpu *vcpu)
+{
+	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);
+
+	return pcv->extint_vector >= 0 ||
+	       (axvm_lapic_lint0_extint(pcv->lapic) &&
+		axvm_i8259_has_interrupt(pc_of(vcpu->vm)->pic));
+}
+
+static bool pc_vcpu_wakeup(struct axvm_vcpu *vcpu)
+{
+	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);
+
+	if (axvm_lapic_peek_events(pcv->lapic))
+		return true;
+	if (READ_ONCE(pcv->wait_sipi))
+		return false;
+	if (READ_ONCE(pcv->nmi_pending))
+		return true;
+	return (axvm_lapic_pending_vector(pcv->lapic) >= 0 ||
+		pc_extint_pending(vcpu)) &&
+	       vcpu->vm->arch->interrupt_allowed(vcpu);
+}
+
+/*
+ * The 8259 comes first, as on a PC (its ExtINT bypasses the APIC's
+ * priorities). The INTA cycle runs here, when the vector is needed;
+ * the vector is kept until the backend delivers it.
+ */
+static int pc_pending_irq(struct axvm_vcpu *vcpu)
+{
+	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);
+
+	if (pcv->extint_vector < 0 && pc_extint_pending(vcpu))
+		pcv->extint_vector = axvm_i8259_read_irq(pc_of(vcpu->vm)->pic);
+	if (pcv->extint_vector >= 0)
+		return pcv->extint_vector;
+	return axvm_lapic_pending_vector(pcv->lapic);
+}
+
+static void pc_ack_irq(struct axvm_vcpu *vcpu, int vector)
+{
+	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);
+
+	if (pcv->extint_vector >= 0 && pcv->extint_vector == vector)
+		pcv->extint_vector = -1;
+	else
+		axvm_lapic_ack(pcv->lapic, vector);
+}
+
+/* ---- guest accesses ------------------------------------------------------ */
+
+/* Only naturally aligned dwords reach a register; other reads see its bytes. */
+static u64 pc_dword_read(u32 dword, u32 offset, u8 width)
+{
+	return dword >> ((offset & 3) * 8);
+}
+
+static bool pc_access(struct axvm_vcpu *vcpu, u32 space, u64 addr, u8 width,
+		      bool write, u64 *val)
+{
+	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);
+	struct axvm_pc *pc = pc_of(vcpu->vm);
+	u32 off;
+	u8 i;
+
+	if (space == AXVM_SPACE_PIO) {
+		if (!pc_pic_port(addr))
+			return false;
+		/* Wider accesses are bytes to consecutive ports. */
+		for (i = 0; i < width; i++) {
+			if (write)
+				axvm_i8259_port_write(pc->pic, addr + i,
+						      *val >> (i * 8));
+			else
+				*val = (i ? *val : 0) |
+				       (u64)axvm_i8259_port_read(pc->pic,
+								 addr + i) << (i * 8);
+		}
+		return true;
+	}
+
+	if (axvm_lapic_mmio_claims(pcv->lapic, addr)) {
+		off = addr & (AXVM_LAPIC_MMIO_SIZE - 1);
+		if (write) {
+			if (width == 4 && !(off & 3))
+				axvm_lapic_mmio_write(pcv->lapic, off, *val);
+			else
+				axvm_vm_warn(vcpu->vm,
+					     "vcpu %u: %u-byte APIC write at %#x dropped\n",
+					     vcpu->id, width, off);
+		} else {
+			*val = pc_dword_read(axvm_lapic_mmio_read(pcv->lapic,
+								  off & ~3),
+					     off, width);
+		}
+		return true;
+	}
+
+	if (addr >= AXVM_IOAPIC_BASE && addr < AXVM_IOAPIC_BASE + AXVM_IOAPIC_SIZE) {
+		off = addr - AXVM_IOAPIC_BASE;
+		if (write) {
+			if (width == 4 && !(off & 3))
+				axvm_ioapic_mmio_write(pc->ioapic, off, *val);
+			else
+				axvm_vm_warn(vcpu->vm,
+					     "vcpu %u: %u-byte IOAPIC write at %#x dropped\n",
+					     vcpu->id, width, off);
+		} else {
+			*val = pc_dword_read(axvm_ioapic_mmio_read(pc->ioapic,
+								   off & ~3),
+					     off, width);
+		}
+		return true;
+	}
+	return false;
+}
+
+/* ---- interrupt lines and MSIs -------------------------------------------- */
+
+static int pc_set_gsi(struct axvm *vm, u32 gsi, bool level)
+{
+	struct axvm_pc *pc = pc_of(vm);
+
+	if (gsi >= AXVM_IOAPIC_PINS)
+		return -EINVAL;
+	if (gsi < AXVM_I8259_NR_IRQS)
+		axvm_i8259_set_irq(pc->pic, gsi, level);
+	axvm_ioapic_set_irq(pc->ioapic, gsi == 0 ? 2 : gsi, level);
+	return 0;
+}
+
+/* An MSI's address and data (SDM 10.11.1, 10.11.2). */
+#define PC_MSI_ADDR_BASE	0xfee00000ULL
+#define PC_MSI_ADDR_MASK	0xfff00000ULL
+#define PC_MSI_ADDR_DEST	GENMASK_ULL(19, 12)
+#define PC_MSI_ADDR_LOGICAL	BIT_ULL(2)
+#define PC_MSI_DATA_VECTOR	GENMASK(7, 0)
+#define PC_MSI_DATA_DELIVERY	GENMASK(10, 8)
+#define PC_MSI_DATA_ASSERT	BIT(14)
+#define PC_MSI_DATA_LEVEL	BIT(15)
+
+static int pc_signal_msi(struct axvm *vm, u64 address, u32 data)
+{
+	struct axvm_apic_msg msg = {
+		.dest = FIELD_GET(PC_MSI_ADDR_DEST, address),
+		.logical = address & PC_MSI_ADDR_LOGICAL,
+		.vector = FIELD_GET(PC_MSI_DATA_VECTOR, data),
+		.delivery = FIELD_GET(PC_MSI_DATA_DELIVERY, data),
+		.level = data & PC_MSI_DATA_LEVEL,
+		.assert = true,
+	};
+
+	if ((address & PC_MSI_ADDR_MASK) != PC_MSI_ADDR_BASE ||
+	    (address >> 32))
+		return -EINVAL;
+	/* Only what a device may send: fixed, lowest priority, NMI. */
+	if (msg.delivery != AXVM_APIC_DM_FIXED &&
+	    msg.delivery != AXVM_APIC_DM_LOWEST &&
+	    msg.delivery != AXVM_APIC_DM_NMI)
+		return -EINVAL;
+	pc_route(vm, &msg);
+	return 0;
+}
+
+const struct axvm_platform_ops axvm_x86_pc_ops = {
+	.name		= "pc",
+	.vm_init	= pc_vm_init,
+	.vm_destroy	= pc_vm_destroy,
+	.vm_reset	= pc_vm_reset,
+	.vcpu_init	= pc_vcpu_init,
+	.vcpu_destroy	= pc_vcpu_destroy,
+	.vcpu_reset	= pc_vcpu_reset,
+	.vcpu_events	= pc_vcpu_events,
+	.vcpu_wakeup	= pc_vcpu_wakeup,
+	.access		= pc_access,
+	.pending_irq	= pc_pending_irq,
+	.ack_irq	= pc_ack_irq,
+	.set_gsi	= pc_set_gsi,
+	.signal_msi	= pc_signal_msi,
+};
+AXVM_EXPORT_FOR_TESTS(axvm_x86_pc_ops);
+
+/* ---- what the backend asks (pc.h) ---------------------------------------- */
+
+bool axvm_pc_active(struct axvm_vcpu *vcpu)
+{
+	return vcpu->vm->platform == &axvm_x86_pc_ops;
+}
+
+int axvm_pc_get_msr(struct axvm_vcpu *vcpu, u32 msr, u64 *val)
+{
+	struct axvm_lapic *apic = pcv_of(vcpu)->lapic;
+
+	if (msr == AXVM_LAPIC_BASE_MSR) {
+		*val = axvm_lapic_get_base(apic);
+		return 0;
+	}
+	return axvm_lapic_rdmsr(apic, msr, val);
+}
+
+int axvm_pc_set_msr(struct axvm_vcpu *vcpu, u32 msr, u64 val)
+{
+	struct axvm_lapic *apic = pcv_of(vcpu)->lapic;
+
+	if (msr == AXVM_LAPIC_BASE_MSR)
+		return axvm_lapic_set_base(apic, val);
+	return axvm_lapic_wrmsr(apic, msr, val);
+}
+
+u8 axvm_pc_get_cr8(struct axvm_vcpu *vcpu)
+{
+	return axvm_lapic_get_cr8(pcv_of(vcpu)->lapic);
+}
+
+void axvm_pc_set_cr8(struct axvm_vcpu *vcpu, u8 cr8)
+{
+	axvm_lapic_set_cr8(pcv_of(vcpu)->lapic, cr8);
+}
+
+bool axvm_pc_tpr_blocks(struct axvm_vcpu *vcpu)
+{
+	return axvm_lapic_tpr_blocked_vector(pcv_of(vcpu)->lapic) >= 0;
+}
+
+bool axvm_pc_take_nmi(struct axvm_vcpu *vcpu)
+{
+	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);
+	bool nmi = pcv->nmi_pending;
+
+	pcv->nmi_pending = false;
+	return nmi;
+}

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the x86 PC platform (arch/x86/pc.c) in a VM on the fake HAL and
+ * the fake backend, driven as the core drives it: guest accesses through
+ * its access op, lines and MSIs through the VM's entry points, delivery
+ * through axvm_vcpu_pending_irq()/ack, and the run loop's vcpu_events
+ * and wakeup. The device models have suites of their own (lapic_test.c,
+ * ioapic_test.c, i8259_test.c); this one checks the wiring between them
+ * and the vCPUs: SMP bring-up, routing, the firmware state, refusals.
+ */
+#include <kunit/test.h>
+#include "axvm.h"
+#include "vm.h"
+#include "pc.h"
+#include "fake_hal.h"
+#include "fake_arch.h"
+#include "suites.h"
+
+#define APIC		0xfee00000ULL
+#define XAPIC_ID		0x20
+#define XAPIC_EOI	0xb0
+#define XAPIC_SVR	0xf0
+#define XAPIC_LVT0	0x350
+#define XAPIC_ICR_LO	0x300
+#define XAPIC_ICR_HI	0x310
+#define IOAPIC		0xfec00000ULL
+
+struct pc_test {
+	struct axvm_fake_hal *fh;
+	struct axvm_fake_arch *fa;
+};
+
+static int pc_test_init(struct kunit *test)
+{
+	struct pc_test *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->fh = axvm_fake_hal_new(test);
+	t->fa = axvm_fake_arch_new(test);
+	/* The fake backend offers the PC, as the SVM one does. */
+	t->fa->ops.platform = &axvm_x86_pc_ops;
+	test->priv = t;
+	return 0;
+}
+
+/* A finalized platform VM with @n vCPUs (APs with @ap_entry if not 0). */
+static struct axvm *pc_vm(struct kunit *test, u32 n, u64 ap_entry)
+{
+	struct pc_test *t = test->priv;
+	struct axvm *vm;
+
+	vm = axvm_fake_vm_new(test, t->fa, &t->fh->ops, AXVM_VM_PLATFORM_PC,
+			      n, NULL);
+	if (ap_entry) {
+		struct axvm_entry e = { .entry = ap_entry,
+					.flags = AXVM_ENTRY_AP };
+
+		KUNIT_ASSERT_EQ(test, axvm_vm_set_entry(vm, &e), 0);
+	}
+	axvm_fake_vm_finalize(test, vm);
+	return vm;
+}
+
+static bool mmio(struct axvm_vcpu *vcpu, u64 gpa, u8 width, bool write,
+		 u64 *val)
+{
+	return vcpu->vm->platform->access(vcpu, AXVM_SPACE_MMIO, gpa, width,
+					  write, val);
+}
+
+static void apic_write(struct kunit *test, struct axvm_vcpu *vcpu, u32 off,
+		       u32 val)
+{
+	u64 v = val;
+
+	KUNIT_ASSERT_TRUE(test, mmio(vcpu, APIC + off, 4, true, &v));
+}
+
+static u32 apic_read(struct kunit *test, struct axvm_vcpu *vcpu, u32 off)
+{
+	u64 v = 0;
+
+	KUNIT_ASSERT_TRUE(test, mmio(vcpu, APIC + off, 4, false, &v));
+	return v;
+}
+
+static void ioapic_write(struct kunit *test, struct axvm_vcpu *vcpu, u32 reg,
+			 u32 val)
+{
+	u64 sel = reg, v = val;
+
+	KUNIT_ASSERT_TRUE(test, mmio(vcpu, IOAPIC, 4, true, &sel));
+	KUNIT_ASSERT_TRUE(test, mmio(vcpu, IOAPIC + 0x10, 4, true, &v));
+}
+
+static void port_write(struct kunit *test, struct axvm_vcpu *vcpu, u16 port,
+		       u8 val)
+{
+	u64 v = val;
+
+	KUNIT_ASSERT_TRUE(test, vcpu->vm->platform->access(vcpu,
+				AXVM_SPACE_PIO, port, 1, true, &v));
+}
+
+static enum axvm_vcpu_next events(struct kunit *test, struct axvm_vcpu *vcpu)
+{
+	enum axvm_vcpu_next next = -1;
+
+	KUNIT_EXPECT_EQ(test, vcpu->vm->platform->vcpu_events(vcpu, &next), 0);
+	return next;
+}
+
+static bool wakeup(struct axvm_vcpu *vcpu)
+{
+	return vcpu->vm->platform->vcpu_wakeup(vcpu);
+}
+
+/* Deliver what is pending on @vcpu, as the backend does. */
+static int take_irq(struct axvm_vcpu *vcpu)
+{
+	int v = axvm_vcpu_pending_irq(vcpu);
+
+	if (v >= 0)
+		axvm_vcpu_ack_irq(vcpu, v);
+	return v;
+}
+
+/* ---- SMP bring-up -------------------------------------------------------- */
+
+static void pc_bsp_runs_aps_wait_for_sipi(struct kunit *test)
+{
+	struct axvm *vm = pc_vm(test, 3, 0);
+
+	KUNIT_EXPECT_EQ(test, events(test, vm->vcpus[0]), AXVM_VCPU_NEXT_RUN);
+	KUNIT_EXPECT_EQ(test, events(test, vm->vcpus[1]), AXVM_VCPU_NEXT_WAIT);
+	KUNIT_EXPECT_EQ(test, events(test, vm->vcpus[2]), AXVM_VCPU_NEXT_WAIT);
+	KUNIT_EXPECT_FALSE(test, wakeup(vm->vcpus[1]));
+	/* A fixed IPI does not start a CPU that waits for SIPI. */
+	apic_write(test, vm->vcpus[0], XAPIC_SVR, 0x1ff);
+	apic_write(test, vm->vcpus[0], XAPIC_ICR_HI, 1 << 24);
+	apic_write(test, vm->vcpus[0], XAPIC_ICR_LO, 0x40);
+	KUNIT_EXPECT_FALSE(test, wakeup(vm->vcpus[1]));
+	KUNIT_EXPECT_EQ(test, events(test, vm->vcpus[1]), AXVM_VCPU_NEXT_WAIT);
+}
+
+static void pc_init_sipi_starts_ap_in_real_mode(struct kunit *test)
+{
+	struct axvm *vm = pc_vm(test, 3, 0);
+	struct axvm_fake_vcpu *ap = axvm_fake_vcpu(vm->vcpus[1]);
+
+	apic_write(test, vm->vcpus[0], XAPIC_ICR_HI, 1 << 24);
+	apic_write(test, vm->vcpus[0], XAPIC_ICR_LO, 0x4500);	/* INIT */
+	apic_write(test, vm->vcpus[0], XAPIC_ICR_LO, 0x469a);	/* SIPI 0x9a */
+	KUNIT_EXPECT_TRUE(test, wakeup(vm->vcpus[1]));
+	KUNIT_EXPECT_EQ(test, events(test, vm->vcpus[1]), AXVM_VCPU_NEXT_RUN);
+	KUNIT_EXPECT_EQ(test, ap->reset_mode, (u32)AXVM_MODE_REAL);
+	KUNIT_EXPECT_EQ(test, ap->sregs.cs.selector, 0x9a00);
+	KUNIT_EXPECT_EQ(test, ap->sregs.cs.base, 0x9a000ULL);
+	KUNIT_EXPECT_EQ(test, ap->regs.rip, 0ULL);
+	/* Only the named AP. */
+	KUNIT_EXPECT_EQ(test, events(test, vm->vcpus[2]), AXVM_VCPU_NEXT_WAIT);
+	/* A second SIPI to a running CPU is ignored. */
+	apic_write(test, vm->vcpus[0], XAPIC_ICR_LO, 0x4611);
+	KUNIT_EXPECT_EQ(test, events(test, vm->vcpus[1]), AXVM_VCPU_NEXT_RUN);
+	KUNIT_EXPECT_EQ(test, ap->sregs.cs.selector, 0x9a00);
+	/* INIT puts it back to waiting. */
+	apic_write(test, vm->vcpus[0], XAPIC_ICR_LO, 0x4500);
+	KUNIT_EXPECT_EQ(test, events(test, vm->vcpus[1]), AXVM_VCPU_NEXT_WAIT);
+}
+
+static void pc_init_to_bsp_ignored(struct kunit *test)
+{
+	struct axvm *vm = pc_vm(test, 2, 0);
+
+	apic_write(test, vm->vcpus[1], XAPIC_ICR_HI, 0);
+	apic_write(test, vm->vcpus[1], XAPIC_ICR_LO, 0x4500);
+	KUNIT_EXPECT_EQ(test, events(test, vm->vcpus[0]), AXVM_VCPU_NEXT_RUN);
+}
+
+static void pc_ap_entry_starts_aps(struct kunit *test)
+{
+	struct axvm *vm = pc_vm(test, 2, 0x300000);
+
+	KUNIT_EXPECT_EQ(test, events(test, vm->vcpus[1]), AXVM_VCPU_NEXT_RUN);
+	KUNIT_EXPECT_EQ(test, axvm_fake_vcpu(vm->vcpus[1])->reset_entry,
+			0x300000ULL);
+	KUNIT_EXPECT_EQ(test, axvm_fake_vcpu(vm->vcpus[0])->reset_entry,
+			vm->entry);
+}
+
+/* ---- the APIC in the VM -------------------------------------------------- */
+
+static void pc_apic_per_vcpu(struct kunit *test)
+{
+	struct axvm *vm = pc_vm(test, 2, 0);
+	u64 v = 0;
+
+	KUNIT_EXPECT_EQ(test, apic_read(test, vm->vcpus[0], XAPIC_ID), 0u);
+	KUNIT_EXPECT_EQ(test, apic_read(test, vm->vcpus[1], XAPIC_ID), 1u << 24);
+	/* A byte read sees the register's byte; a short write is dropped. */
+	KUNIT_ASSERT_TRUE(test, mmio(vm->vcpus[1], APIC + XAPIC_ID + 3, 1,
+				     false, &v));
+	KUNIT_EXPECT_EQ(test, v, 1ULL);
+	v = 0x55;
+	KUNIT_ASSERT_TRUE(test, mmio(vm->vcpus[0], APIC + XAPIC_SVR, 1, true,
+				     &v));
+	KUNIT_EXPECT_EQ(test, apic_read(test, vm->vcpus[0], XAPIC_SVR), 0x1ffu);
+	/* Outside the two windows: not the platform's. */
+	KUNIT_EXPECT_FALSE(test, mmio(vm->vcpus[0], APIC + 0x1000, 4, false,
+				      &v));
+}
+
+static void pc_firmware_state(struct kunit *test)
+{
+	struct axvm *vm = pc_vm(test, 2, 0);
+	u64 v = 0;
+
+	/* BSP: APIC enabled, LINT0 ExtINT, LINT1 NMI; an AP: power-on. */
+	KUNIT_EXPECT_EQ(test, apic_read(test, vm->vcpus[0], XAPIC_SVR), 0x1ffu);
+	KUNIT_EXPECT_EQ(test, apic_read(test, vm->vcpus[0], XAPIC_LVT0), 0x8700u);
+	KUNIT_EXPECT_EQ(test, apic_read(test, vm->vcpus[1], XAPIC_SVR), 0xffu);
+	/* 8259 masks: all but the cascade, as firmware leaves them. */
+	KUNIT_ASSERT_TRUE(test, vm->platform->access(vm->vcpus[0],
+			  AXVM_SPACE_PIO, 0x21, 1, false, &v));
+	KUNIT_EXPECT_EQ(test, v, 0xfbULL);
+	KUNIT_ASSERT_TRUE(test, vm->platform->access(vm->vcpus[0],
+			  AXVM_SPACE_PIO, 0xa1, 1, false, &v));
+	KUNIT_EXPECT_EQ(test, v, 0xffULL);
+	KUNIT_EXPECT_FALSE(test, vm->platform->access(vm->vcpus[0],
+			   AXVM_SPACE_PIO, 0x3f8, 1, false, &v));
+}
+
+static void pc_ipi_fixed_and_eoi(struct kunit *test)
+{
+	struct axvm *vm = pc_vm(test, 2, 0x300000);
+	struct axvm_vcpu *a = vm->vcpus[1];
+
+	apic_write(test, a, XAPIC_SVR, 0x1ff);
+	apic_write(test, vm->vcpus[0], XAPIC_ICR_HI, 1 << 24);
+	apic_write(test, vm->vcpus[0], XAPIC_ICR_LO, 0x51);
+	KUNIT_EXPECT_TRUE(test, wakeup(a));
+	KUNIT_EXPECT_EQ(test, take_irq(a), 0x51);
+	/* In service: the same class waits for the EOI. */
+	apic_write(test, vm->vcpus[0], XAPIC_ICR_LO, 0x52);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_pending_irq(a), -1);
+	apic_write(test, a, XAPIC_EOI, 0);
+	KUNIT_EXPECT_EQ(test, take_irq(a), 0x52);
+	KUNIT_EXPECT_EQ(test, take_irq(vm->vcpus[0]), -1);
+}
+
+/* ---- lines and MSIs ------------------------------------------------------ */
+
+static void pc_gsi_through_ioapic(struct kunit *test)
+{
+	struct axvm *vm = pc_vm(test, 2, 0x300000);
+	struct axvm_gsi gsi = { .gsi = 4, .level = 1 };
+
+	/* Pin 4 -> vector 0x34 on APIC 1; IRQ 0 arrives on pin 2. */
+	ioapic_write(test, vm->vcpus[0], 0x10 + 2 * 4 + 1, 1 << 24);
+	ioapic_write(test, vm->vcpus[0], 0x10 + 2 * 4, 0x34);
+	ioapic_write(test, vm->vcpus[0], 0x10 + 2 * 2, 0x32);
+	apic_write(test, vm->vcpus[1], XAPIC_SVR, 0x1ff);
+	apic_write(test, vm->vcpus[0], XAPIC_SVR, 0x1ff);
+	KUNIT_EXPECT_EQ(test, axvm_vm_set_gsi(vm, &gsi), 0);
+	gsi.level = 0;
+	KUNIT_EXPECT_EQ(test, axvm_vm_set_gsi(vm, &gsi), 0);
+	KUNIT_EXPECT_EQ(test, take_irq(vm->vcpus[1]), 0x34);
+	gsi.gsi = 0;
+	gsi.level = 1;
+	KUNIT_EXPECT_EQ(test, axvm_vm_set_gsi(vm, &gsi), 0);
+	KUNIT_EXPECT_EQ(test, take_irq(vm->vcpus[0]), 0x32);
+	/* The 8259s stayed masked: nothing came through LINT0. */
+	KUNIT_EXPECT_EQ(test, take_irq(vm->vcpus[0]), -1);
+}
+
+static void pc_gsi_through_8259(struct kunit *test)
+{
+	struct axvm *vm = pc_vm(test, 1, 0);
+	struct axvm_gsi gsi = { .gsi = 3, .level = 1 };
+
+	port_write(test, vm->vcpus[0], 0x21, 0xf3);	/* unmask IRQ 3 */
+	KUNIT_EXPECT_EQ(test, axvm_vm_set_gsi(vm, &gsi), 0);
+	/* ExtINT on the BSP's LINT0: the vector the 8259's INTA gives. */
+	KUNIT_EXPECT_TRUE(test, wakeup(vm->vcpus[0]));
+	KUNIT_EXPECT_EQ(test, take_irq(vm->vcpus[0]), 0x08 + 3);
+	KUNIT_EXPECT_EQ(test, take_irq(vm->vcpus[0]), -1);
+	port_write(test, vm->vcpus[0], 0x20, 0x20);	/* EOI */
+}
+
+static void pc_msi(struct kunit *test)
+{
+	struct axvm *vm = pc_vm(test, 2, 0x300000);
+	struct axvm_msi msi = { .address = 0xfee01000, .data = 0x45 };
+
+	apic_write(test, vm->vcpus[1], XAPIC_SVR, 0x1ff);
+	KUNIT_EXPECT_EQ(test, axvm_vm_signal_msi(vm, &msi), 0);
+	KUNIT_EXPECT_EQ(test, take_irq(vm->vcpus[1]), 0x45);
+	KUNIT_EXPECT_EQ(test, take_irq(vm->vcpus[0]), -1);
+	msi.address = 0xfed00000;
+	KUNIT_EXPECT_EQ(test, axvm_vm_signal_msi(vm, &msi), -EINVAL);
+	msi.address = 0xfee00000;
+	msi.data = 0x500;		/* INIT: not a device's to send */
+	KUNIT_EXPECT_EQ(test, axvm_vm_signal_msi(vm, &msi), -EINVAL);
+	msi.data = 0x45;
+	msi.flags = 1;
+	KUNIT_EXPECT_EQ(test, axvm_vm_signal_msi(vm, &msi), -EINVAL);
+	msi.flags = 0;
+	msi.reserved[1] = 1;
+	KUNIT_EXPECT_EQ(test, axvm_vm_signal_msi(vm, &msi), -EINVAL);
+}
+
+/* What belongs to bare VMs is refused on platform VMs, and the reverse. */
+static void pc_refusals(struct kunit *test)
+{
+	struct pc_test *t = test->priv;
+	struct axvm *vm = pc_vm(test, 1, 0);
+	struct axvm *bare;
+	struct axvm_irq irq = { .vcpu = 0, .irq = 4 };
+	struct axvm_gsi gsi = { .gsi = 24, .level = 1 };
+	struct axvm_msi msi = { .address = 0xfee00000, .data = 0x45 };
+
+	KUNIT_EXPECT_EQ(test, axvm_irq_line(vm, &irq), -EINVAL);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_inject(vm->vcpus[0], 0x40), -EINVAL);
+	KUNIT_EXPECT_EQ(test, axvm_vm_set_gsi(vm, &gsi), -EINVAL);
+	gsi.gsi = 4;
+	gsi.level = 2;
+	KUNIT_EXPECT_EQ(test, axvm_vm_set_gsi(vm, &gsi), -EINVAL);
+	gsi.level = 1;
+	gsi.flags = 1;
+	KUNIT_EXPECT_EQ(test, axvm_vm_set_gsi(vm, &gsi), -EINVAL);
+
+	bare = axvm_fake_vm_new(test, t->fa, &t->fh->ops, 0, 1, NULL);
+	gsi.flags = 0;
+	KUNIT_EXPECT_EQ(test, axvm_vm_set_gsi(bare, &gsi), -EINVAL);
+	KUNIT_EXPECT_EQ(test, axvm_vm_signal_msi(bare, &msi), -EINVAL);
+}
+
+/* RESTART: the chips back to the firmware state, the APs to waiting. */
+static void pc_restart_resets(struct kunit *test)
+{
+	struct axvm *vm = pc_vm(test, 2, 0);
+	u64 v = 0;
+
+	KUNIT_ASSERT_EQ(test, axvm_vm_start(vm), 0);
+	port_write(test, vm->vcpus[0], 0x21, 0x00);
+	apic_write(test, vm->vcpus[0], XAPIC_ICR_HI, 1 << 24);
+	apic_write(test, vm->vcpus[0], XAPIC_ICR_LO, 0x4500);
+	apic_write(test, vm->vcpus[0], XAPIC_ICR_LO, 0x4608);
+	KUNIT_EXPECT_EQ(test, events(test, vm->vcpus[1]), AXVM_VCPU_NEXT_RUN);
+	KUNIT_ASSERT_EQ(test, axvm_vm_stop(vm), 0);
+	KUNIT_ASSERT_EQ(test, axvm_vm_restart(vm), 0);
+	KUNIT_EXPECT_EQ(test, events(test, vm->vcpus[1]), AXVM_VCPU_NEXT_WAIT);
+	KUNIT_ASSERT_TRUE(test, vm->platform->access(vm->vcpus[0],
+			  AXVM_SPACE_PIO, 0x21, 1, false, &v));
+	KUNIT_EXPECT_EQ(test, v, 0xfbULL);
+	KUNIT_ASSERT_EQ(test, axvm_vm_stop(vm), 0);
+}
+
+static struct kunit_case pc_cases[] = {
+	KUNIT_CASE(pc_bsp_runs_aps_wait_for_sipi),
+	KUNIT_CASE(pc_init_sipi_starts_ap_in_real_mode),
+	KUNIT_CASE(pc_init_to_bsp_ignored),
+	KUNIT_CASE(pc_ap_entry_starts_aps),
+	KUNIT_CASE(pc_apic_per_vcpu),
+	KUNIT_CASE(pc_firmware_state),
+	KUNIT_CASE(pc_ipi_fixed_and_eoi),
+	KUNIT_CASE(pc_gsi_through_ioapic),
+	KUNIT_CASE(pc_gsi_through_8259),
+	KUNIT_CASE(pc_msi),
+	KUNIT_CASE(pc_refusals),
+	KUNIT_CASE(pc_restart_resets),
+	{}
+};
+
+static struct kunit_suite pc_suite = {
+	.name = "axvm_pc",
+	.init = pc_test_init,
+	.test_cases = pc_cases,
+};
+kunit_test_suite(pc_suite);
