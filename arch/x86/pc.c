@@ -522,6 +522,11 @@ int axvm_pc_set_msr(struct axvm_vcpu *vcpu, u32 msr, u64 val)
 	return axvm_lapic_wrmsr(apic, msr, val);
 }
 
+bool axvm_pc_apic_enabled(struct axvm_vcpu *vcpu)
+{
+	return axvm_lapic_get_base(pcv_of(vcpu)->lapic) & AXVM_LAPIC_BASE_EN;
+}
+
 u8 axvm_pc_get_cr8(struct axvm_vcpu *vcpu)
 {
 	return axvm_lapic_get_cr8(pcv_of(vcpu)->lapic);

@@ -9,6 +9,8 @@
  *   9 SPEC_CTRL readable                   10 APIC_BASE != 0xfee00900
  *  11 MSR 0x40000000 readable              12 EFER changed by the bad write
  *  13 MTRRcap not 0                       14 RDPID != TSC_AUX (if in CPUID)
+ *  15 a K7 event select or counter #GPs, or a counter reads non-zero
+ *     after a write (no virtual PMU: they read 0, writes are ignored)
  */
 
 #include "lib.S"
@@ -125,6 +127,21 @@ _start:
 	cmpq $0, exc_count(%rip)
 	je 1f
 2:	FAIL 13
+
+1:	movq $0, exc_count(%rip)
+	mov $0xc0010000, %ecx		/* K7 EVNTSEL0 */
+	mov $0x430076, %eax
+	xor %edx, %edx
+	wrmsr
+	mov $0xc0010007, %ecx		/* K7 PERFCTR3 */
+	mov $0x1234, %eax
+	wrmsr
+	rdmsr
+	or %edx, %eax
+	jnz 2f
+	cmpq $0, exc_count(%rip)
+	je 1f
+2:	FAIL 15
 
 1:	lea ok(%rip), %rsi
 	call puts

@@ -44,6 +44,7 @@
 #define L1C_OSXSAVE	BIT(27)
 #define L1C_HYPERVISOR	BIT(31)
 #define L1C_X2APIC	BIT(21)
+#define L1D_APIC	BIT(9)
 /* Leaf 1 EDX (also mirrored in 0x80000001 EDX on AMD) */
 #define L1D_ALLOW	(BIT(0) /* FPU */ | BIT(1) /* VME */ | BIT(2) /* DE */ | \
 			 BIT(3) /* PSE */ | BIT(4) /* TSC */ | BIT(5) /* MSR */ | \
@@ -204,6 +205,9 @@ AXVM_VISIBLE_IF_KUNIT void axvm_svm_cpuid(const struct axvm_svm_cpuid_ctx *ctx,
 		if (ctx->x2apic)
 			r[2] |= L1C_X2APIC;
 		r[3] = d & L1D_ALLOW;
+		/* The APIC bit follows IA32_APIC_BASE.EN (SDM 10.4.3). */
+		if (ctx->apic_off)
+			r[3] &= ~L1D_APIC;
 		break;
 	case 2:
 		r[0] = a;
@@ -249,6 +253,8 @@ AXVM_VISIBLE_IF_KUNIT void axvm_svm_cpuid(const struct axvm_svm_cpuid_ctx *ctx,
 		if (!ymm)
 			r[2] &= ~(BIT(11) | BIT(16));	/* XOP, FMA4 */
 		r[3] = d & LE1D_ALLOW;
+		if (ctx->apic_off)
+			r[3] &= ~L1D_APIC;
 		break;
 	case 0x80000002 ... 0x80000006:		/* brand string, caches */
 		r[0] = a;
@@ -284,6 +290,8 @@ void axvm_svm_emulate_cpuid(struct axvm_svm_vcpu *svm)
 		.xcr0_mask = axvm_svm_guest_supported_xcr0(),
 		.host_pku = boot_cpu_has(X86_FEATURE_OSPKE),
 		.x2apic = axvm_pc_active(&svm->vcpu),
+		.apic_off = axvm_pc_active(&svm->vcpu) &&
+			    !axvm_pc_apic_enabled(&svm->vcpu),
 		.host = axvm_svm_host_cpuid,
 	};
 	u64 *regs = svm->regs;

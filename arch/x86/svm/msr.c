@@ -15,14 +15,20 @@
  *                 paging on raise #GP
  *   PAT           in the VMCB's G_PAT (nested paging combines it)
  *   TSC_AUX       per vCPU, loaded while the guest runs (RDTSCP, RDPID)
- *   APIC_BASE     reads 0xfee00000, enabled, BSP on vCPU 0; writes of
- *                 the same value only (no relocation, no x2APIC)
+ *   TSC           writes set the vCPU's TSC_OFFSET (reads pass through)
+ *   APIC_BASE     bare VMs: reads 0xfee00000, enabled, BSP on vCPU 0;
+ *                 writes of the same value only. Platform VMs: it and
+ *                 the x2APIC MSRs 0x800-0x8ff are the local APIC's
+ *                 (arch/x86/pc.c)
+ *   K7 PMU        EVNTSEL0-3, PERFCTR0-3: read 0, writes ignored (no
+ *                 virtual PMU; KVM's behaviour with its PMU off)
  *   MTRRs         MTRRcap reads 0 (no ranges); the others read 0 and
  *                 take 0: CPUID hides MTRR, the memory type is the
  *                 host's (nested paging) and G_PAT's
  * Denied among others: SPEC_CTRL/PRED_CMD (the guest runs with the
- * host's setting; CPUID hides them), TSC writes, MCE banks, perf
- * counters, SVM's own (VM_CR, VM_HSAVE_PA), XSS, microcode.
+ * host's setting; CPUID hides them), MCE banks, the core
+ * perf counters (CPUID hides PERFCTR_CORE), SVM's own (VM_CR,
+ * VM_HSAVE_PA), XSS, microcode.
  */
 #include <linux/bitops.h>
 #include <asm/apicdef.h>
@@ -120,6 +126,17 @@ static bool axvm_svm_is_mtrr(u32 msr)
 	       (msr >= 0x200 && msr <= 0x20f);	/* variable ranges */
 }
 
+/*
+ * The four legacy AMD performance counters and their event selects:
+ * every AMD CPU has them whatever CPUID says, so an OS writes them
+ * unconditionally (kvm-unit-tests' pmu_init does). Without a virtual
+ * PMU they read 0 and ignore writes, as KVM's do with its PMU off.
+ */
+static bool axvm_svm_is_k7_pmu(u32 msr)
+{
+	return msr >= MSR_K7_EVNTSEL0 && msr <= MSR_K7_PERFCTR3;
+}
+
 static u64 axvm_svm_apic_base(struct axvm_svm_vcpu *svm)
 {
 	u64 val = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE;
@@ -197,7 +214,7 @@ int axvm_svm_get_msr(struct axvm_svm_vcpu *svm, u32 msr, u64 *val)
 		*val = save->sysenter_eip;
 		return 0;
 	default:
-		if (axvm_svm_is_mtrr(msr)) {
+		if (axvm_svm_is_mtrr(msr) || axvm_svm_is_k7_pmu(msr)) {
 			*val = 0;
 			return 0;
 		}
@@ -233,10 +250,14 @@ int axvm_svm_set_msr(struct axvm_svm_vcpu *svm, u32 msr, u64 val)
 			return -EPERM;
 		svm->tsc_aux = val;
 		return 0;
+	case MSR_IA32_TSC:
+		/* This vCPU's TSC reads @val now: the hardware adds the offset. */
+		svm->vmcb->control.tsc_offset = val - rdtsc();
+		return 0;
 	case MSR_IA32_APICBASE:
 		return val == axvm_svm_apic_base(svm) ? 0 : -EPERM;
 	default:
-		if (axvm_svm_is_mtrr(msr) && !val)
+		if ((axvm_svm_is_mtrr(msr) && !val) || axvm_svm_is_k7_pmu(msr))
 			return 0;
 		return -EPERM;
 	}

@@ -281,8 +281,23 @@ static void axvm_svm_load_host_xstate(struct axvm_svm_vcpu *svm,
 				 const struct axvm_svm_host_xstate *host)
 {
 	const struct vmcb_save_area *save = &svm->vmcb->save;
+	bool xcr0_loaded = host->xcr0_loaded;
+	u64 xcr0;
 	u32 pkru;
 
+	/*
+	 * QEMU's nested SVM runs the guest's XSETBV without the intercept
+	 * (docs/design.md, "What the test hosts' emulator gets wrong"), so
+	 * the CPU's XCR0 is the guest's truth: keep it. On hardware XSETBV
+	 * always exits and this finds what we loaded.
+	 */
+	if (axvm_svm_host_xcr0 && (save->cr4 & X86_CR4_OSXSAVE)) {
+		xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+		if (xcr0 != svm->xcr0) {
+			svm->xcr0 = xcr0;
+			xcr0_loaded = true;
+		}
+	}
 	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
 		pkru = rdpkru();
 		if ((save->cr4 & X86_CR4_PKE) ||
@@ -291,7 +306,7 @@ static void axvm_svm_load_host_xstate(struct axvm_svm_vcpu *svm,
 		if (pkru != host->pkru)
 			wrpkru(host->pkru);
 	}
-	if (host->xcr0_loaded)
+	if (xcr0_loaded)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, axvm_svm_host_xcr0);
 }
 

@@ -210,6 +210,7 @@ struct axvm_svm_cpuid_ctx {
 	u64 xcr0_mask;		/* what XSETBV accepts */
 	bool host_pku;		/* the host runs with CR4.PKE */
 	bool x2apic;		/* the platform's APIC does x2APIC */
+	bool apic_off;		/* ... and is globally disabled now */
 	void (*host)(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d);
 };
 void axvm_svm_emulate_cpuid(struct axvm_svm_vcpu *svm);
