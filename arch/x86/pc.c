@@ -364,18 +364,13 @@ static void pc_ack_irq(struct axvm_vcpu *vcpu, int vector)
 
 /* ---- guest accesses ------------------------------------------------------ */
 
-/* Only naturally aligned dwords reach a register; other reads see its bytes. */
-static u64 pc_dword_read(u32 dword, u32 offset, u8 width)
-{
-	return dword >> ((offset & 3) * 8);
-}
-
 static bool pc_access(struct axvm_vcpu *vcpu, u32 space, u64 addr, u8 width,
 		      bool write, u64 *val)
 {
 	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);
 	struct axvm_pc *pc = pc_of(vcpu->vm);
-	u32 off;
+	u32 off, dword;
+	bool apic;
 	u8 i;
 
 	if (space == AXVM_SPACE_PIO) {
@@ -395,39 +390,30 @@ static bool pc_access(struct axvm_vcpu *vcpu, u32 space, u64 addr, u8 width,
 	}
 
 	if (axvm_lapic_mmio_claims(pcv->lapic, addr)) {
+		apic = true;
 		off = addr & (AXVM_LAPIC_MMIO_SIZE - 1);
-		if (write) {
-			if (width == 4 && !(off & 3))
-				axvm_lapic_mmio_write(pcv->lapic, off, *val);
-			else
-				axvm_vm_warn(vcpu->vm,
-					     "vcpu %u: %u-byte APIC write at %#x dropped\n",
-					     vcpu->id, width, off);
-		} else {
-			*val = pc_dword_read(axvm_lapic_mmio_read(pcv->lapic,
-								  off & ~3),
-					     off, width);
-		}
-		return true;
-	}
-
-	if (addr >= AXVM_IOAPIC_BASE && addr < AXVM_IOAPIC_BASE + AXVM_IOAPIC_SIZE) {
+	} else if (addr >= AXVM_IOAPIC_BASE &&
+		   addr < AXVM_IOAPIC_BASE + AXVM_IOAPIC_SIZE) {
+		apic = false;
 		off = addr - AXVM_IOAPIC_BASE;
-		if (write) {
-			if (width == 4 && !(off & 3))
-				axvm_ioapic_mmio_write(pc->ioapic, off, *val);
-			else
-				axvm_vm_warn(vcpu->vm,
-					     "vcpu %u: %u-byte IOAPIC write at %#x dropped\n",
-					     vcpu->id, width, off);
-		} else {
-			*val = pc_dword_read(axvm_ioapic_mmio_read(pc->ioapic,
-								   off & ~3),
-					     off, width);
-		}
-		return true;
+	} else {
+		return false;
 	}
-	return false;
+	if (write && (width != 4 || (off & 3))) {
+		axvm_vm_warn(vcpu->vm, "vcpu %u: %u-byte %s write at %#x dropped\n",
+			     vcpu->id, width, apic ? "APIC" : "IOAPIC", off);
+	} else if (write) {
+		if (apic)
+			axvm_lapic_mmio_write(pcv->lapic, off, *val);
+		else
+			axvm_ioapic_mmio_write(pc->ioapic, off, *val);
+	} else {
+		/* Narrower reads see their bytes of the register's dword. */
+		dword = apic ? axvm_lapic_mmio_read(pcv->lapic, off & ~3) :
+			       axvm_ioapic_mmio_read(pc->ioapic, off & ~3);
+		*val = dword >> ((off & 3) * 8);
+	}
+	return true;
 }
 
 /* ---- interrupt lines and MSIs -------------------------------------------- */

@@ -156,6 +156,19 @@ static void axvm_svm_cpuid_xsave(const struct axvm_svm_cpuid_ctx *ctx, u32 sub,
  * The guest's CPUID(@leaf, @sub) into r[0..3] = EAX, EBX, ECX, EDX.
  * Pure: the host's answers come from @ctx->host, so KUnit can feed any.
  */
+
+/*
+ * Leaf 1 EDX and its AMD mirror in 0x80000001: the host's features we
+ * allow; the APIC bit follows IA32_APIC_BASE.EN (SDM 10.4.3).
+ */
+static u32 axvm_svm_cpuid_edx(const struct axvm_svm_cpuid_ctx *ctx, u32 d,
+			      u32 allow)
+{
+	d &= allow;
+	if (ctx->apic_off)
+		d &= ~L1D_APIC;
+	return d;
+}
 AXVM_VISIBLE_IF_KUNIT void axvm_svm_cpuid(const struct axvm_svm_cpuid_ctx *ctx,
 					  u32 leaf, u32 sub, u32 r[4])
 {
@@ -204,10 +217,7 @@ AXVM_VISIBLE_IF_KUNIT void axvm_svm_cpuid(const struct axvm_svm_cpuid_ctx *ctx,
 		/* Emulated, so the host's APIC mode does not matter. */
 		if (ctx->x2apic)
 			r[2] |= L1C_X2APIC;
-		r[3] = d & L1D_ALLOW;
-		/* The APIC bit follows IA32_APIC_BASE.EN (SDM 10.4.3). */
-		if (ctx->apic_off)
-			r[3] &= ~L1D_APIC;
+		r[3] = axvm_svm_cpuid_edx(ctx, d, L1D_ALLOW);
 		break;
 	case 2:
 		r[0] = a;
@@ -252,9 +262,7 @@ AXVM_VISIBLE_IF_KUNIT void axvm_svm_cpuid(const struct axvm_svm_cpuid_ctx *ctx,
 		r[2] = c & LE1C_ALLOW;
 		if (!ymm)
 			r[2] &= ~(BIT(11) | BIT(16));	/* XOP, FMA4 */
-		r[3] = d & LE1D_ALLOW;
-		if (ctx->apic_off)
-			r[3] &= ~L1D_APIC;
+		r[3] = axvm_svm_cpuid_edx(ctx, d, LE1D_ALLOW);
 		break;
 	case 0x80000002 ... 0x80000006:		/* brand string, caches */
 		r[0] = a;
