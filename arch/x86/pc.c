@@ -528,6 +528,11 @@ bool axvm_pc_tpr_blocks(struct axvm_vcpu *vcpu)
 	return axvm_lapic_tpr_blocked_vector(pcv_of(vcpu)->lapic) >= 0;
 }
 
+bool axvm_pc_nmi_pending(struct axvm_vcpu *vcpu)
+{
+	return pcv_of(vcpu)->nmi_pending;
+}
+
 bool axvm_pc_take_nmi(struct axvm_vcpu *vcpu)
 {
 	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);

@@ -42,7 +42,8 @@ u8 axvm_pc_get_cr8(struct axvm_vcpu *vcpu);
 void axvm_pc_set_cr8(struct axvm_vcpu *vcpu, u8 cr8);
 /* Does TPR alone hold back an interrupt (so a CR8 write must exit)? */
 bool axvm_pc_tpr_blocks(struct axvm_vcpu *vcpu);
-/* A pending NMI, taken for injection. */
+/* A pending NMI: is there one; take it for injection. */
+bool axvm_pc_nmi_pending(struct axvm_vcpu *vcpu);
 bool axvm_pc_take_nmi(struct axvm_vcpu *vcpu);
 
 #endif /* AXVM_X86_PC_H */

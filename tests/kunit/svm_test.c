@@ -170,6 +170,34 @@ static void svm_cpuid_os_bits_follow_cr4(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, r[ECX] & BIT(3));
 }
 
+/*
+ * The platform's APIC: x2APIC announced whatever the host has (it is
+ * emulated), and the APIC bit of leaf 1 and 0x80000001 follows its
+ * global enable. A bare VM announces no x2APIC.
+ */
+static void svm_cpuid_platform_apic(struct kunit *test)
+{
+	struct axvm_svm_cpuid_ctx ctx = {
+		.xcr0 = XFEATURE_MASK_FP,
+		.xcr0_mask = ALL_XCR0,
+		.host = host_all_ones,
+	};
+	u32 r[4];
+
+	axvm_svm_cpuid(&ctx, 1, 0, r);
+	KUNIT_EXPECT_FALSE(test, r[ECX] & BIT(21));
+	KUNIT_EXPECT_TRUE(test, r[EDX] & BIT(9));
+	ctx.x2apic = true;
+	axvm_svm_cpuid(&ctx, 1, 0, r);
+	KUNIT_EXPECT_TRUE(test, r[ECX] & BIT(21));
+	KUNIT_EXPECT_TRUE(test, r[EDX] & BIT(9));
+	ctx.apic_off = true;
+	axvm_svm_cpuid(&ctx, 1, 0, r);
+	KUNIT_EXPECT_FALSE(test, r[EDX] & BIT(9));
+	axvm_svm_cpuid(&ctx, 0x80000001, 0, r);
+	KUNIT_EXPECT_FALSE(test, r[EDX] & BIT(9));
+}
+
 static void svm_cpuid_max_leaves_capped(struct kunit *test)
 {
 	u32 r[4];
@@ -473,6 +501,7 @@ static void svm_unmap_gen_flushes_tlb(struct kunit *test)
 static struct kunit_case axvm_svm_cases[] = {
 	KUNIT_CASE_PARAM(svm_cpuid_bit, cpuid_bit_gen_params),
 	KUNIT_CASE(svm_cpuid_signature),
+	KUNIT_CASE(svm_cpuid_platform_apic),
 	KUNIT_CASE(svm_cpuid_features_leaf_empty),
 	KUNIT_CASE(svm_cpuid_hypervisor_bit_without_host),
 	KUNIT_CASE(svm_cpuid_apic_id_is_vcpu_id),

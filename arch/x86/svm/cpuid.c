@@ -69,6 +69,7 @@
 #define L7C_ALLOW	(BIT(2) /* UMIP */ | BIT(16) /* LA57 */ |	\
 			 BIT(22) /* RDPID: TSC_AUX is switched */ |	\
 			 BIT(27) /* MOVDIRI */ | BIT(28) /* MOVDIR64B */ | \
+			 BIT(31) /* PKS: PKRS is switched */ |		\
 			 L7C_NEED_YMM | L7C_AVX512)
 #define L7C_NEED_YMM	(BIT(8) /* GFNI */ | BIT(9) /* VAES */ |	\
 			 BIT(10) /* VPCLMULQDQ */)

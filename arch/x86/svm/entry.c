@@ -211,11 +211,14 @@ int axvm_svm_vcpu_reset(struct axvm_vcpu *vcpu, u64 entry, u32 mode)
 	svm->xcr0 = XFEATURE_MASK_FP;
 	svm->pkru = 0;
 	svm->tsc_aux = 0;
+	svm->pkrs = 0;
 	svm->dr_live = false;
 	memset(svm->db, 0, sizeof(svm->db));
 	svm->reinject = (struct axvm_svm_event){};
 	svm->exception = (struct axvm_svm_event){};
 	svm->nmi_masked = false;
+	svm->nmi_iret_seen = false;
+	svm->nmi_singlestep = false;
 	svm->entry_tpr = 0;
 	svm->pending = SVM_PENDING_NONE;
 	svm->entered = false;

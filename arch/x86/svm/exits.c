@@ -9,7 +9,8 @@
  *   CR8 write (platform VMs, while TPR holds back an interrupt)
  *                               decoded, to the APIC's TPR; RIP + len
  *   IRET (platform VMs, while an NMI is in service)
- *                               NMIs unblocked
+ *                               NMIs unblocked once RIP moves past it
+ *   #DB of our single step over that IRET: TF, RF cleared, not reflected
  *   CPUID, MSR, XSETBV, RDTSCP  emulated (cpuid.c, msr.c); a bad MSR or
  *                               XCR0 raises #GP
  *   HLT                         HALT, RIP + 1
@@ -107,6 +108,12 @@ static int axvm_svm_exit_vintr(struct axvm_svm_vcpu *svm, struct axvm_vexit *exi
 
 static int axvm_svm_exit_db(struct axvm_svm_vcpu *svm, struct axvm_vexit *exit)
 {
+	/* Our own single step over an NMI handler's IRET (run.c). */
+	if (svm->nmi_singlestep) {
+		svm->nmi_singlestep = false;
+		svm->vmcb->save.rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_RF);
+		return axvm_svm_exit_none(svm, exit);
+	}
 	/* DR6 already says why; EVENTINJ leaves it alone. */
 	axvm_svm_queue_exception(svm, DB_VECTOR, false, 0);
 	return axvm_svm_exit_none(svm, exit);
@@ -531,14 +538,15 @@ static int axvm_svm_exit_cr8_write(struct axvm_svm_vcpu *svm,
 }
 
 /*
- * IRET, intercepted while an injected NMI is being handled: NMIs are
- * unblocked from here on (the next one goes in at the next entry, at
- * the IRET itself at worst: KVM, too, began with this simple rule).
+ * IRET, intercepted while an injected NMI is being handled: the exit
+ * comes before it runs, so NMIs stay blocked until an exit finds RIP
+ * elsewhere (run.c), which a single step forces when another waits.
  */
 static int axvm_svm_exit_iret(struct axvm_svm_vcpu *svm,
 			      struct axvm_vexit *exit)
 {
-	svm->nmi_masked = false;
+	svm->nmi_iret_seen = true;
+	svm->nmi_iret_rip = svm->vmcb->save.rip;
 	axvm_svm_clr_intercept(svm->vmcb, INTERCEPT_IRET);
 	return axvm_svm_exit_none(svm, exit);
 }

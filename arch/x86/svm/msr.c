@@ -16,6 +16,8 @@
  *   PAT           in the VMCB's G_PAT (nested paging combines it)
  *   TSC_AUX       per vCPU, loaded while the guest runs (RDTSCP, RDPID)
  *   TSC           writes set the vCPU's TSC_OFFSET (reads pass through)
+ *   PKRS          where the CPU has PKS: per vCPU, loaded while the
+ *                 guest runs (the VMCB has no field for it)
  *   APIC_BASE     bare VMs: reads 0xfee00000, enabled, BSP on vCPU 0;
  *                 writes of the same value only. Platform VMs: it and
  *                 the x2APIC MSRs 0x800-0x8ff are the local APIC's
@@ -172,6 +174,11 @@ int axvm_svm_get_msr(struct axvm_svm_vcpu *svm, u32 msr, u64 *val)
 	case MSR_TSC_AUX:
 		*val = svm->tsc_aux;
 		return 0;
+	case AXVM_MSR_IA32_PKRS:
+		if (!axvm_svm_has_pks)
+			return -EPERM;
+		*val = svm->pkrs;
+		return 0;
 	case MSR_IA32_TSC:
 		/* Only if the MSRPM changes: reads are passed through. */
 		*val = rdtsc() + svm->vmcb->control.tsc_offset;
@@ -249,6 +256,11 @@ int axvm_svm_set_msr(struct axvm_svm_vcpu *svm, u32 msr, u64 val)
 		if (val >> 32)
 			return -EPERM;
 		svm->tsc_aux = val;
+		return 0;
+	case AXVM_MSR_IA32_PKRS:
+		if (!axvm_svm_has_pks || (val >> 32))
+			return -EPERM;
+		svm->pkrs = val;
 		return 0;
 	case MSR_IA32_TSC:
 		/* This vCPU's TSC reads @val now: the hardware adds the offset. */

@@ -157,17 +157,28 @@ static void axvm_svm_tpr_to_guest(struct axvm_svm_vcpu *svm)
 
 /*
  * An NMI the platform's APIC took goes in when no other event does and
- * NMIs are not blocked; they stay blocked until the guest's IRET (an
- * IRET intercept, exits.c).
+ * NMIs are not blocked. They stay blocked until the guest's IRET has
+ * completed (KVM's way): the IRET intercept (exits.c) marks it seen,
+ * the first exit past it unblocks; and while another NMI waits, a
+ * single step over the IRET (TF, its #DB intercepted) makes that exit
+ * come at once, so the NMI arrives right after the IRET, as on a CPU.
  */
 static void axvm_svm_inject_nmi(struct axvm_svm_vcpu *svm)
 {
 	struct axvm_svm_event nmi = {
 		.inj = NMI_VECTOR | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID,
 	};
+	struct vmcb_save_area *save = &svm->vmcb->save;
 
-	if (svm->vmcb->control.event_inj || svm->nmi_masked ||
-	    !axvm_pc_take_nmi(&svm->vcpu))
+	if (svm->nmi_masked) {
+		if (svm->nmi_iret_seen && !svm->nmi_singlestep &&
+		    axvm_pc_nmi_pending(&svm->vcpu)) {
+			svm->nmi_singlestep = true;
+			save->rflags |= X86_EFLAGS_TF | X86_EFLAGS_RF;
+		}
+		return;
+	}
+	if (svm->vmcb->control.event_inj || !axvm_pc_take_nmi(&svm->vcpu))
 		return;
 	svm->nmi_masked = true;
 	axvm_svm_set_intercept(svm->vmcb, INTERCEPT_IRET);
@@ -220,6 +231,12 @@ static void axvm_svm_complete_interrupts(struct axvm_svm_vcpu *svm)
 	u32 info = c->exit_int_info;
 	u32 type = info & SVM_EXITINTINFO_TYPE_MASK;
 	u8 vector = info & SVM_EXITINTINFO_VEC_MASK;
+
+	/* Past the IRET that ends an NMI handler: NMIs may come again. */
+	if (svm->nmi_iret_seen && svm->vmcb->save.rip != svm->nmi_iret_rip) {
+		svm->nmi_iret_seen = false;
+		svm->nmi_masked = false;
+	}
 
 	if (!(info & SVM_EXITINTINFO_VALID))
 		return;
@@ -329,6 +346,25 @@ static void axvm_svm_load_host_tsc_aux(struct axvm_svm_vcpu *svm, struct axvm_sv
 }
 
 /*
+ * PKRS likewise, on a CPU with PKS (QEMU's -cpu max) once the guest has
+ * set it: the host's value (Linux 6.1 never enables PKS) goes back after
+ * each run all the same.
+ */
+static void axvm_svm_load_guest_pkrs(struct axvm_svm_vcpu *svm, u64 *host)
+{
+	if (axvm_svm_has_pks && svm->pkrs) {
+		rdmsrl(AXVM_MSR_IA32_PKRS, *host);
+		wrmsrl(AXVM_MSR_IA32_PKRS, svm->pkrs);
+	}
+}
+
+static void axvm_svm_load_host_pkrs(struct axvm_svm_vcpu *svm, u64 host)
+{
+	if (axvm_svm_has_pks && svm->pkrs)
+		wrmsrl(AXVM_MSR_IA32_PKRS, host);
+}
+
+/*
  * DR0-3 are not in the VMCB. Until the guest touches one they stay
  * intercepted and the guest never sees the host's; from then on they
  * are switched around every entry. #VMEXIT disables the host's DR7, so
@@ -393,6 +429,7 @@ int axvm_svm_vcpu_run(struct axvm_vcpu *vcpu)
 	struct vmcb *vmcb = svm->vmcb;
 	struct axvm_svm_host_xstate host = {};
 	struct axvm_svm_cpu *sd;
+	u64 host_pkrs = 0;
 	int ret = 0;
 
 	svm->entered = false;
@@ -426,9 +463,11 @@ int axvm_svm_vcpu_run(struct axvm_vcpu *vcpu)
 	axvm_svm_load_guest_xstate(svm, &host);
 	axvm_svm_load_guest_dr(svm);
 	axvm_svm_load_guest_tsc_aux(svm, sd);
+	axvm_svm_load_guest_pkrs(svm, &host_pkrs);
 
 	axvm_svm_enter_exit(svm, sd->host_save_pa);
 
+	axvm_svm_load_host_pkrs(svm, host_pkrs);
 	axvm_svm_load_host_tsc_aux(svm, sd);
 	axvm_svm_load_host_dr(svm);
 	axvm_svm_load_host_xstate(svm, &host);

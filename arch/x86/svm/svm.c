@@ -22,6 +22,7 @@
 u64 axvm_svm_host_xcr0;
 bool axvm_svm_has_nrips;
 bool axvm_svm_has_tsc_aux;
+bool axvm_svm_has_pks;
 static bool axvm_svm_initialized;
 
 static int axvm_svm_probe(void)
@@ -60,6 +61,8 @@ int axvm_svm_init(void)
 	axvm_svm_has_nrips = boot_cpu_has(X86_FEATURE_NRIPS);
 	axvm_svm_has_tsc_aux = boot_cpu_has(X86_FEATURE_RDTSCP) ||
 			       boot_cpu_has(X86_FEATURE_RDPID);
+	/* Intel's supervisor keys; QEMU's -cpu max offers them with SVM. */
+	axvm_svm_has_pks = cpuid_ecx(7) & BIT(31);
 
 	ret = axvm_svm_vmcb_global_init();
 	if (ret)

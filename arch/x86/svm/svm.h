@@ -94,6 +94,7 @@ struct axvm_svm_vcpu {
 
 	/* Emulated MSR state (msr.c). */
 	u64 tsc_aux;
+	u32 pkrs;
 
 	/* Events to deliver at the next entry, in this order. */
 	struct axvm_svm_event reinject;	/* from EXITINTINFO */
@@ -102,9 +103,17 @@ struct axvm_svm_vcpu {
 	/* The last trip: did VMRUN run (else the exit fields are stale)? */
 	bool entered;
 
-	/* Platform VMs (run.c): V_TPR as entered; NMIs blocked until IRET. */
+	/*
+	 * Platform VMs (run.c): V_TPR as entered; NMIs blocked from an
+	 * injection until the guest's IRET has completed: the IRET seen
+	 * (at nmi_iret_rip), and a single step over it asked for while
+	 * another NMI waits.
+	 */
 	u8 entry_tpr;
 	bool nmi_masked;
+	bool nmi_iret_seen;
+	bool nmi_singlestep;
+	u64 nmi_iret_rip;
 
 	/* An exit userspace or a device completes (exits.c). */
 	u8 pending;			/* enum axvm_svm_pending */
@@ -147,6 +156,8 @@ extern u64 axvm_svm_host_xcr0;
 /* CPU features the exit handlers may use. */
 extern bool axvm_svm_has_nrips;
 extern bool axvm_svm_has_tsc_aux;	/* RDTSCP or RDPID: MSR_TSC_AUX */
+extern bool axvm_svm_has_pks;		/* CPUID.7.0:ECX.PKS: MSR_IA32_PKRS */
+#define AXVM_MSR_IA32_PKRS	0x6e1	/* not in 6.1's msr-index.h */
 
 /* vmenter.S */
 void __axvm_svm_vcpu_run(phys_addr_t vmcb_pa, u64 *regs,
