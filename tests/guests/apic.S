@@ -17,6 +17,11 @@
  *  6. COM1's THRE interrupt (IRQ 4) through the IOAPIC (pin 4 -> vector
  *     0x34 on the BSP), then through the 8259 (base 0x50, vector 0x54,
  *     ExtINT on the BSP's LINT0 as firmware left it).
+ *  7. In VMM mode (axrun -P answers hypercalls 0x100 and 0x101 with
+ *     AXVM_SET_GSI and AXVM_SIGNAL_MSI; managed mode answers -ENOSYS and
+ *     the step is skipped): GSI 10 asserted, a level entry -> vector
+ *     0x3a, delivered once until EOI; an MSI -> vector 0x46; GSI 24 is
+ *     refused with -EINVAL.
  * Expect: exit 0 and "apic ok"; FAIL n at step n (10 + n: a timeout).
  */
 	.code64
@@ -41,6 +46,8 @@
 #define V_AP		0x41
 #define V_IOAPIC	0x34
 #define V_PIC		0x54
+#define V_GSI		0x3a
+#define V_MSI		0x46
 
 /* Spin until \mem (a quad) reaches \want, or FAIL \failno. */
 .macro WAIT_FOR mem, want, failno
@@ -193,7 +200,60 @@ _start:
 	mov $0x20, %al
 	out %al, $0x20				/* non-specific EOI */
 
-	lea ok_msg(%rip), %rsi
+	/* 7. Userspace's lines and MSIs (VMM mode). */
+	movl $(0x10 + 2 * 10), (%r14)		/* pin 10: level, vector */
+	movl $(0x8000 | V_GSI), 0x10(%r14)
+	movq $-1, last_vector(%rip)
+	mov $10, %ebx
+	mov $1, %ecx
+	mov $0x100, %eax
+	vmmcall					/* assert GSI 10 */
+	cmp $-38, %rax
+	je 3f					/* managed: no VMM to ask */
+	test %rax, %rax
+	jz 1f
+	FAIL 7
+1:	sti
+	mov $100000000, %rcx
+2:	cmpq $V_GSI, last_vector(%rip)
+	je 1f
+	dec %rcx
+	jnz 2b
+	FAIL 18
+1:	cli
+	mov $10, %ebx
+	xor %ecx, %ecx
+	mov $0x100, %eax
+	vmmcall					/* deassert, then EOI */
+	movl $0, APIC_EOI(%r15)
+	movq $-1, last_vector(%rip)
+	mov $0xfee00000, %ebx
+	mov $V_MSI, %ecx
+	mov $0x101, %eax
+	vmmcall
+	test %rax, %rax
+	jz 1f
+	FAIL 7
+1:	sti
+	mov $100000000, %rcx
+2:	cmpq $V_MSI, last_vector(%rip)
+	je 1f
+	dec %rcx
+	jnz 2b
+	FAIL 19
+1:	cli
+	movl $0, APIC_EOI(%r15)
+	mov $24, %ebx
+	mov $1, %ecx
+	mov $0x100, %eax
+	vmmcall
+	cmp $-22, %rax
+	je 1f
+	FAIL 7
+1:	lea gsi_msg(%rip), %rsi
+	call puts
+
+3:	lea ok_msg(%rip), %rsi
 	call puts
 	xor %eax, %eax
 	jmp exit
@@ -257,6 +317,7 @@ gdt:
 	.quad 0x00cf92000000ffff		/* 0x10: data */
 gdt_end:
 ok_msg:	.asciz "apic ok\n"
+gsi_msg: .asciz "gsi msi ok\n"
 
 /*
  * The AP trampoline, copied to TRAMP: real mode at CS = 0x800, IP = 0.

@@ -12,7 +12,9 @@
  *   -S         managed mode: kernel threads run it, poll GET_VM_INFO
  *   -l         log MMIO writes ("MMIO W gpa len value")
  *   -F         SET_SREGS checks, then a guest state VMRUN must refuse
- *   -P         the PC platform (AXVM_VM_PLATFORM_PC): APs wait for SIPI
+ *   -P         the PC platform (AXVM_VM_PLATFORM_PC): APs wait for SIPI;
+ *              hypercall 0x100 (gsi, level) does AXVM_SET_GSI and 0x101
+ *              (address, data) AXVM_SIGNAL_MSI, RAX = 0 or -errno
  * Unclaimed port and MMIO reads get all ones. The VM is built with
  * libaxvm (tools/lib/axvm/axvm.h): RAM at 0, COM1, debug-exit.
  */
@@ -25,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <axvm/axvm.h>
 
 static struct axvm_vm vm;
@@ -98,6 +101,27 @@ static int run_managed(unsigned int timeout)
 	return 124;
 }
 
+/* The guest's way to a userspace device's interrupt line and MSI. */
+#define HC_SET_GSI	0x100
+#define HC_SIGNAL_MSI	0x101
+
+static bool platform_hypercall(struct axvm_run *run)
+{
+	const __u64 *a = run->hypercall.args;
+	struct axvm_gsi gsi = { .gsi = a[0], .level = a[1] };
+	struct axvm_msi msi = { .address = a[0], .data = a[1] };
+	int r;
+
+	if (run->hypercall.nr == HC_SET_GSI)
+		r = ioctl(vm.fd, AXVM_SET_GSI, &gsi);
+	else if (run->hypercall.nr == HC_SIGNAL_MSI)
+		r = ioctl(vm.fd, AXVM_SIGNAL_MSI, &msi);
+	else
+		return false;
+	run->hypercall.ret = r ? -(long long)errno : 0;
+	return true;
+}
+
 static int run_vcpu(struct axvm_vcpu *c)
 {
 	struct axvm_run *run = c->run;
@@ -129,6 +153,8 @@ static int run_vcpu(struct axvm_vcpu *c)
 			axvm_exit_unclaimed(run);
 			break;
 		case AXVM_EXIT_HYPERCALL:
+			if (platform && platform_hypercall(run))
+				break;
 			printf("HYPERCALL nr %#llx args %llu %llu %llu %llu %llu %llu\n",
 			       (unsigned long long)run->hypercall.nr,
 			       (unsigned long long)run->hypercall.args[0],

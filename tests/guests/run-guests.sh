@@ -76,6 +76,7 @@ expect "hypercall arguments" "^HYPERCALL nr 0xabcd args 1 2 3 4 5 6$" $G/hyperca
 expect "2 vCPUs" "^RESULT vcpu0 exit 0x2$" -n 2 -h 2 $G/smp.bin
 expect "16 vCPUs" "^RESULT vcpu0 exit 0x10$" -n 16 -h 16 -t 120 $G/smp.bin
 expect "PC platform: APIC, IPIs, INIT/SIPI, IOAPIC, 8259" "^apic ok$" -P -n 4 -t 120 $G/apic.bin
+expect "PC platform: SET_GSI and SIGNAL_MSI from userspace" "^gsi msi ok$" -P -n 4 -t 120 $G/apic.bin
 expect "PC platform: managed mode" "^apic ok$" -S -P -n 4 -t 120 $G/apic.bin
 expect "debug registers and #DB" "^RESULT vcpu0 exit 0$" $G/dbg.bin
 expect "#AC reflected (or not checked)" "^RESULT vcpu0 exit (0|0xac)$" $G/ac.bin
