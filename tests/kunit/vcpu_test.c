@@ -946,20 +946,28 @@ static void vcpu_kick_outside_guest_sends_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(vcpu->mode), AXVM_OUTSIDE_GUEST_MODE);
 }
 
-static void vcpu_kick_in_guest_on_other_cpu(struct kunit *test)
+/* Where the HAL says the kicked vCPU runs, relative to the kicker. */
+enum kick_where { KICK_OTHER_CPU, KICK_THIS_CPU, KICK_NOWHERE };
+
+/*
+ * Kick vCPU 0 of a new VM while it is "in the guest" where @where says;
+ * returns the mode the kick left, *@cpu what vcpu_resides_on answered.
+ */
+static int kick_in_guest(struct kunit *test, enum kick_where where, int *cpu)
 {
 	struct axvm_fake_hal *fh = fh_of(test);
 	struct axvm *vm = new_vm(test, false, 1);
 	struct axvm_vcpu *vcpu;
-	int other, mode;
+	int mode;
 
 	finalize(test, vm);
 	vcpu = vm->vcpus[0];
 	axvm_fake_hal_reset_calls(fh);
 	preempt_disable();
-	other = smp_processor_id() ^ 1;
 	/* The HAL says where the vCPU runs, and which CPU asks. */
-	axvm_fake_hal_set_resides_on(fh, other);
+	*cpu = where == KICK_OTHER_CPU ? smp_processor_id() ^ 1 :
+	       where == KICK_THIS_CPU ? smp_processor_id() : -ENOENT;
+	axvm_fake_hal_set_resides_on(fh, *cpu);
 	axvm_fake_hal_set_current(fh, AXVM_HAL_ID_NONE, AXVM_HAL_ID_NONE,
 				  smp_processor_id());
 	/* As the run loop publishes it, before a kicker looks. */
@@ -968,57 +976,39 @@ static void vcpu_kick_in_guest_on_other_cpu(struct kunit *test)
 	mode = READ_ONCE(vcpu->mode);
 	WRITE_ONCE(vcpu->mode, AXVM_OUTSIDE_GUEST_MODE);
 	preempt_enable();
+	return mode;
+}
 
-	KUNIT_EXPECT_EQ(test, mode, AXVM_EXITING_GUEST_MODE);
+static void vcpu_kick_in_guest_on_other_cpu(struct kunit *test)
+{
+	struct axvm_fake_hal *fh = fh_of(test);
+	int cpu;
+
+	KUNIT_EXPECT_EQ(test, kick_in_guest(test, KICK_OTHER_CPU, &cpu),
+			AXVM_EXITING_GUEST_MODE);
 	KUNIT_EXPECT_EQ(test, axvm_fake_hal_calls(fh, AXVM_FAKE_KICK_CPU), 1UL);
-	KUNIT_EXPECT_EQ(test, axvm_fake_hal_last_kick_cpu(fh), other);
+	KUNIT_EXPECT_EQ(test, axvm_fake_hal_last_kick_cpu(fh), cpu);
 }
 
 static void vcpu_kick_in_guest_on_this_cpu(struct kunit *test)
 {
 	struct axvm_fake_hal *fh = fh_of(test);
-	struct axvm *vm = new_vm(test, false, 1);
-	struct axvm_vcpu *vcpu;
-	int mode;
-
-	finalize(test, vm);
-	vcpu = vm->vcpus[0];
-	axvm_fake_hal_reset_calls(fh);
-	preempt_disable();
-	axvm_fake_hal_set_resides_on(fh, smp_processor_id());
-	axvm_fake_hal_set_current(fh, AXVM_HAL_ID_NONE, AXVM_HAL_ID_NONE,
-				  smp_processor_id());
-	/* As the run loop publishes it, before a kicker looks. */
-	smp_store_mb(vcpu->mode, AXVM_IN_GUEST_MODE);
-	axvm_vcpu_kick(vcpu);
-	mode = READ_ONCE(vcpu->mode);
-	WRITE_ONCE(vcpu->mode, AXVM_OUTSIDE_GUEST_MODE);
-	preempt_enable();
+	int cpu;
 
 	/* We are that CPU, so not in the guest: the mode says enough. */
-	KUNIT_EXPECT_EQ(test, mode, AXVM_EXITING_GUEST_MODE);
+	KUNIT_EXPECT_EQ(test, kick_in_guest(test, KICK_THIS_CPU, &cpu),
+			AXVM_EXITING_GUEST_MODE);
 	KUNIT_EXPECT_EQ(test, axvm_fake_hal_calls(fh, AXVM_FAKE_KICK_CPU), 0UL);
 }
 
+/* The HAL lost track of it (put meanwhile): no CPU to interrupt. */
 static void vcpu_kick_in_guest_nowhere_sends_nothing(struct kunit *test)
 {
 	struct axvm_fake_hal *fh = fh_of(test);
-	struct axvm *vm = new_vm(test, false, 1);
-	struct axvm_vcpu *vcpu;
-	int mode;
+	int cpu;
 
-	finalize(test, vm);
-	vcpu = vm->vcpus[0];
-	axvm_fake_hal_reset_calls(fh);
-	/* The HAL lost track of it (put meanwhile): no CPU to interrupt. */
-	axvm_fake_hal_set_resides_on(fh, -ENOENT);
-	/* As the run loop publishes it, before a kicker looks. */
-	smp_store_mb(vcpu->mode, AXVM_IN_GUEST_MODE);
-	axvm_vcpu_kick(vcpu);
-	mode = READ_ONCE(vcpu->mode);
-	WRITE_ONCE(vcpu->mode, AXVM_OUTSIDE_GUEST_MODE);
-
-	KUNIT_EXPECT_EQ(test, mode, AXVM_EXITING_GUEST_MODE);
+	KUNIT_EXPECT_EQ(test, kick_in_guest(test, KICK_NOWHERE, &cpu),
+			AXVM_EXITING_GUEST_MODE);
 	KUNIT_EXPECT_EQ(test, axvm_fake_hal_calls(fh, AXVM_FAKE_VCPU_RESIDES_ON),
 			1UL);
 	KUNIT_EXPECT_EQ(test, axvm_fake_hal_calls(fh, AXVM_FAKE_KICK_CPU), 0UL);
