@@ -437,7 +437,6 @@ static int pc_set_gsi(struct axvm *vm, u32 gsi, bool level)
 #define PC_MSI_ADDR_LOGICAL	BIT_ULL(2)
 #define PC_MSI_DATA_VECTOR	GENMASK(7, 0)
 #define PC_MSI_DATA_DELIVERY	GENMASK(10, 8)
-#define PC_MSI_DATA_ASSERT	BIT(14)
 #define PC_MSI_DATA_LEVEL	BIT(15)
 
 static int pc_signal_msi(struct axvm *vm, u64 address, u32 data)
@@ -448,6 +447,7 @@ static int pc_signal_msi(struct axvm *vm, u64 address, u32 data)
 		.vector = FIELD_GET(PC_MSI_DATA_VECTOR, data),
 		.delivery = FIELD_GET(PC_MSI_DATA_DELIVERY, data),
 		.level = data & PC_MSI_DATA_LEVEL,
+		/* A write is an edge: bit 14 (assert) means nothing here. */
 		.assert = true,
 	};
 

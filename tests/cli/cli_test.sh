@@ -100,6 +100,8 @@ g mmio '\273\000\000\000\320\306\003\001\212\003\346\364\372\364\353\374'
 g echo '\146\272\375\003\354\250\001\164\367\146\272\370\003\354\356\074\161\165\355\260\000\346\364\372\364\353\374'
 # CPUID.1:EBX[31:24] = APIC id; vCPU n>0 exits with 20+n, vCPU 0 halts
 g smp '\270\001\000\000\000\017\242\301\353\030\205\333\164\005\215\103\024\346\364\372\364\353\374'
+# the same, but vCPU 0 counts 0x1000000 down, then exits with 10
+g bspexit '\270\001\000\000\000\017\242\301\353\030\205\333\164\011\215\103\024\346\364\372\364\353\374\271\000\000\000\001\377\311\165\374\260\012\346\364\372\364\353\374'
 # in al,0x80; out 0x80,al; print "up\n"; halt forever (managed stats)
 g mstat '\344\200\346\200\146\272\370\003\260\165\356\260\160\356\260\012\356\372\364\353\374'
 # two hlt bytes, then exit42: right only with --entry past them
@@ -167,6 +169,11 @@ st "run --memory without a value" 125 $A run --memory
 st "run --cpus 0" 125 $A run --cpus 0 --image $T/exit42.bin
 st "run --mode virtual" 125 $A run --mode virtual --image $T/exit42.bin
 st "run --entry xyz" 125 $A run --entry xyz --image $T/exit42.bin
+st "run --ap-entry xyz" 125 $A run --ap-entry xyz --image $T/exit42.bin
+has err 'ap-entry: bad address "xyz"' "run: the bad AP entry is named"
+st "run --platform vga" 125 $A run --platform vga --image $T/exit42.bin
+has err 'platform: bad platform "vga" (pc or none)' "run: says which platforms there are"
+st "create --platform vga" 2 $A create --platform vga --image $T/exit42.bin
 st "run --timeout soon" 125 $A run --timeout soon --image $T/exit42.bin
 st "run --image with --kernel" 125 $A run --image $T/exit42.bin --kernel $T/elf64.bin
 st "run without an image" 125 $A run
@@ -192,7 +199,8 @@ $J $T/out; ok $? "caps --json is one JSON document"
 jc .api_version number 1
 jc .arch string x86_64
 jc .capabilities array
-for c in vmm_mode managed_mode console dev_uart16550 dev_debug_exit image_elf image_multiboot hw_virt; do
+for c in vmm_mode managed_mode console dev_uart16550 dev_debug_exit image_elf \
+	 image_multiboot hw_virt platform_pc set_gsi signal_msi ap_entry; do
 	jc .capabilities contains $c
 done
 
@@ -233,6 +241,8 @@ bad emutype '{"devices": {"emu_devices": [{"emu_type": "virtio-blk", "base_gpa":
 bad length '{"devices": {"emu_devices": [{"emu_type": "uart16550", "base_gpa": "0x3f8", "length": 4}]}}' \
 	'devices.emu_devices[0].length: must be 8'
 bad mode '{"kernel": {"mode": "virtual"}}' 'kernel.mode: bad mode "virtual"'
+bad platform '{"base": {"platform": "isa"}}' 'base.platform: bad platform "isa" (pc or none)'
+bad ap_entry '{"kernel": {"ap_entry": "0x10g"}}' 'kernel.ap_entry: bad number "0x10g"'
 bad entry '{"kernel": {"entry_point": "0x10g"}}' 'kernel.entry_point: bad number "0x10g"'
 bad path '{"kernel": {"kernel_path": "missing.bin"}}' \
 	"kernel.kernel_path: $T/missing.bin: No such file or directory"
@@ -263,7 +273,22 @@ has err 'shutdown (triple fault)' "run: stderr says shutdown (triple fault)"
 st "run: hypercall gets -ENOSYS" 218 $A run --image $T/hcall.bin
 st "run: unclaimed port reads all ones" 255 $A run --image $T/pio.bin
 st "run: unclaimed MMIO reads all ones" 255 $A run --image $T/mmio.bin
-st "run: --cpus 2, vCPU 1 exits" 21 $A run --cpus 2 --image $T/smp.bin
+# Without the PC platform every vCPU starts at the entry (DESIGN.md §4);
+# with it (the default) vCPU 0 does, the others wait for INIT/SIPI
+# unless --ap-entry starts them.
+st "run: --platform none --cpus 2, vCPU 1 exits" 21 \
+	$A run --platform none --cpus 2 --image $T/smp.bin
+st "run: --platform pc --cpus 2, vCPU 1 does not run the entry" 124 \
+	$A run --platform pc --cpus 2 --timeout 3 --image $T/smp.bin
+st "run: --platform pc --cpus 2 --ap-entry, vCPU 1 exits" 21 \
+	$A run --platform pc --cpus 2 --ap-entry 0x100000 --image $T/smp.bin
+st "run: --platform pc --cpus 2, vCPU 0 exits" 10 \
+	$A run --platform pc --cpus 2 --image $T/bspexit.bin
+st "run: the default platform is pc (--cpus 4)" 10 \
+	$A run --cpus 4 --image $T/bspexit.bin
+st "run: --ap-entry above 64K in real mode" 125 \
+	$A run --mode real --cpus 2 --ap-entry 0x10000 --image $T/hello16.bin
+has err 'AP entry 0x10000 must be below 0x10000' "run: says the AP entry is too high"
 st "run: --timeout" 124 $A run --timeout 3 --image $T/hang.bin
 has out 'ready' "run: output before the timeout"
 has err 'timeout' "run: timeout message"
@@ -385,8 +410,8 @@ M=$ID
 timeout $SLOW $A create $T/m.json > $T/out 2> $T/err
 [ $? = 1 ]; ok $? "create a second VM with the same name fails with status 1"
 st "list" 0 $A list
-grep -q "^$M  *cli-$$-m  *loaded  *managed  *1  *64M" $T/out
-ok $? "list shows the created VM, loaded"
+grep -q "^$M  *cli-$$-m  *loaded  *managed  *1  *64M  *pc$" $T/out
+ok $? "list shows the created VM, loaded, on the PC platform"
 st "list --json" 0 $A list --json
 $J $T/out; ok $? "list --json is one JSON document"
 jc . array
@@ -396,6 +421,7 @@ jc ".[id=$M].state" string loaded
 jc ".[id=$M].mode" string managed
 jc ".[id=$M].vcpus" number 1
 jc ".[id=$M].memory_bytes" number 67108864
+jc ".[id=$M].platform" string pc
 st "info --json (loaded)" 0 $A info $M --json
 jc .id number $M
 jc .state string loaded
@@ -408,6 +434,7 @@ for k in exits io_exits mmio_exits unhandled_io unhandled_mmio injected_irqs; do
 done
 st "info (text)" 0 $A info $M
 has out 'state: *loaded' "info shows the state"
+has out 'platform: *pc' "info shows the platform"
 
 st "start" 0 $A start $M
 wait_state $M running; ok $? "the VM runs after axvmctl exited"
@@ -482,6 +509,24 @@ st "start (hypercall guest)" 0 $A start $ID
 wait_state $ID stopped; ok $? "the hypercall guest ends"
 st "info" 0 $A info $ID --json
 jc .exit_code number 218
+
+# Managed vCPU threads on the PC platform: the AP waits, vCPU 0 exits
+# 10; with base.platform none the AP runs the entry too (smp: it exits 21).
+# smp2 GUEST BASE-KEYS PLATFORM CODE: a managed VM of 2 vCPUs running
+# GUEST stops by itself with CODE, and info shows PLATFORM.
+smp2() {
+	cfg m$1.json $1.bin
+	sed "s/\"cpu_num\": 1, \"phys_cpu_sets\": \[1\]/\"cpu_num\": 2$2/" \
+		$T/m$1.json > $T/m$1-2.json
+	create m$1-2.json
+	st "start ($1, 2 vCPUs, platform $3)" 0 $A start $ID
+	wait_state $ID stopped; ok $? "the guest stops the VM"
+	st "info" 0 $A info $ID --json
+	jc .platform string $3
+	jc .exit_code number $4
+}
+smp2 bspexit "" pc 10
+smp2 smp ', "platform": "none"' none 21
 
 # A Multiboot kernel with the config's command line and ramdisk (exit 7:
 # everything but a second module).

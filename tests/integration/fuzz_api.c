@@ -4,7 +4,8 @@
  *
  * Random arguments never build a valid VM, and the bugs live in the
  * states only a valid VM reaches. So this builds mostly-valid VMs in
- * both modes through the real ioctl sequence (now and then a step is
+ * both modes (a quarter of them on the PC platform, when the module has
+ * it) through the real ioctl sequence (now and then a step is
  * skipped or made slightly invalid), fills them with hostile guest code
  * (every exit kind, the SVM instructions, wild accesses, writes to its
  * own page tables and IDT) and then lets several threads drive random
@@ -81,6 +82,7 @@
 #define MMIO_UART	0xfe000000ULL
 
 static int sys;			/* /dev/axvm, open for the whole run */
+static int platform_pc;		/* AXVM_CAP_PLATFORM_PC: some VMs get it */
 static double dur;		/* seconds of fuzzing */
 static double t_start;
 static int g_stop;		/* __atomic: the run is over */
@@ -1259,6 +1261,8 @@ static int create_vm(struct worker *w, int managed, __u32 *max_vcpus,
 
 	memset(&c, 0, sizeof(c));
 	c.flags = managed ? AXVM_VM_MANAGED : 0;
+	if (platform_pc && one_in(w, 4))
+		c.flags |= AXVM_VM_PLATFORM_PC;
 	c.max_vcpus = 1 + rnd(w, MAX_VCPUS);
 	snprintf(c.name, sizeof(c.name), "%s-%u", tag,
 		 __atomic_add_fetch(&serial, 1, __ATOMIC_RELAXED));
@@ -1267,7 +1271,9 @@ static int create_vm(struct worker *w, int managed, __u32 *max_vcpus,
 	switch (rnd(w, 48)) {
 	case 0: c.name[0] = 0; break;			/* "vm<id>" */
 	case 1: c.id = 200 + rnd(w, 20); break;		/* an id, maybe taken */
-	case 2: c.flags |= 2u << rnd(w, 31); break;
+	case 2:						/* an unknown flag */
+		c.flags |= (AXVM_CREATE_VM_VALID_FLAGS + 1) << rnd(w, 30);
+		break;
 	case 3: c.max_vcpus = one_in(w, 2) ? 0 : 1000; break;
 	case 4: strcpy(c.name, "bad name"); break;
 	case 5: memset(c.name, 'x', sizeof(c.name)); break;
@@ -1395,7 +1401,9 @@ static void check_info(const struct ref *r, const struct axvm_vm_info *i)
 		insane("VM %u: state %u", r->id, i->state);
 	else if (i->id != r->id)
 		insane("VM %u: GET_VM_INFO says id %u", r->id, i->id);
-	else if (i->flags != (r->managed ? AXVM_VM_MANAGED : 0))
+	/* Which VMs got the PC platform is not remembered. */
+	else if ((i->flags & ~AXVM_VM_PLATFORM_PC) !=
+		 (r->managed ? AXVM_VM_MANAGED : 0))
 		insane("VM %u: flags %#x", r->id, i->flags);
 	else if (i->nr_vcpus > i->max_vcpus || i->max_vcpus != r->max_vcpus)
 		insane("VM %u: %u of %u vCPUs (made with %u)", r->id,
@@ -2884,6 +2892,7 @@ int main(void)
 	if (!tap_check(sys >= 0, "open /dev/axvm"))
 		return tap_done();
 	snprintf(tag, sizeof(tag), "fz%u", (unsigned int)getpid() % 100000);
+	platform_pc = ioctl(sys, AXVM_CHECK_EXTENSION, AXVM_CAP_PLATFORM_PC) > 0;
 	printf("# seed %llu: AXVM_FUZZ_SEED=%llu AXVM_FUZZ_SECONDS=%.0f repeats each thread's choices\n",
 	       (unsigned long long)seed, (unsigned long long)seed, dur);
 	printf("# %d threads on %d shared VMs for %.0f s, SIGUSR1 every few ms\n",

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The VM fd's configuration ioctls from userspace: GET_VM_INFO,
- * SET/DEL_MEMORY_REGION, READ/WRITE_GUEST, ADD_DEVICE, SET_ENTRY,
- * IRQ_LINE, GET_CONSOLE_FD, and the ENOTTY of system and vCPU ioctls
- * sent to a VM fd. No guest runs. Images: image_test.c; the lifecycle:
+ * SET/DEL_MEMORY_REGION, READ/WRITE_GUEST, ADD_DEVICE, SET_ENTRY (and
+ * the APs' entry), IRQ_LINE, SET_GSI and SIGNAL_MSI (the PC platform),
+ * GET_CONSOLE_FD, and the ENOTTY of system and vCPU ioctls sent to a VM
+ * fd. No guest runs. Images: image_test.c; the lifecycle:
  * lifecycle_test.c. Built 64-bit and 32-bit; prints TAP.
  */
 #include <poll.h>
@@ -446,11 +447,28 @@ static void test_entry_irq(void)
 		  "SET_ENTRY 4 GiB long (not identity-mapped): ERANGE");
 	tap_errno(axvm_entry(vm, 0x1000, 3), EINVAL,
 		  "SET_ENTRY in an unknown mode: EINVAL");
+	/* The APs' entry is checked against the VM's mode (long, here). */
+	tap_ret(axvm_vm__set_ap_entry(TAP_VM(vm), 0x200000), 0,
+		"SET_ENTRY AXVM_ENTRY_AP 0x200000 (long)");
+	tap_errno(axvm_vm__set_ap_entry(TAP_VM(vm), 1ULL << 32), ERANGE,
+		  "SET_ENTRY AXVM_ENTRY_AP 4 GiB in long mode: ERANGE");
+	memset(&e, 0, sizeof(e));
+	e.entry = 0x300000;
+	e.mode = 3;
+	e.flags = AXVM_ENTRY_AP;
+	tap_ret(ioctl(vm, AXVM_SET_ENTRY, &e), 0,
+		"SET_ENTRY AXVM_ENTRY_AP ignores mode");
+	tap_ret(axvm_entry(vm, 0x7c00, AXVM_MODE_REAL), 0,
+		"SET_ENTRY 0x7c00 real, again");
+	tap_errno(axvm_vm__set_ap_entry(TAP_VM(vm), 0x10000), ERANGE,
+		  "SET_ENTRY AXVM_ENTRY_AP 0x10000 in real mode: ERANGE");
+	tap_ret(axvm_vm__set_ap_entry(TAP_VM(vm), 0x8000), 0,
+		"SET_ENTRY AXVM_ENTRY_AP 0x8000 (real)");
 	memset(&e, 0, sizeof(e));
 	e.entry = 0x1000;
-	e.flags = 1;
+	e.flags = AXVM_ENTRY_AP << 1;
 	tap_errno(ioctl(vm, AXVM_SET_ENTRY, &e), EINVAL,
-		  "SET_ENTRY with flags: EINVAL");
+		  "SET_ENTRY with an unknown flag: EINVAL");
 	e.flags = 0;
 	e.reserved[0] = 1;
 	tap_errno(ioctl(vm, AXVM_SET_ENTRY, &e), EINVAL,
@@ -486,6 +504,110 @@ static void test_entry_irq(void)
 	tap_errno(ioctl(vm, AXVM_IRQ_LINE, BAD_PTR), EFAULT,
 		  "IRQ_LINE with a bad pointer: EFAULT");
 	close(vcpu);
+	close(vm);
+}
+
+/*
+ * The PC platform's ways in, SET_GSI and SIGNAL_MSI (through libaxvm),
+ * and the bare VM's, IRQ_LINE and INTERRUPT: each VM refuses the
+ * other's. No guest runs.
+ */
+static void test_platform(void)
+{
+	struct axvm_interrupt intr;
+	struct axvm_vm_info info;
+	struct axvm_irq irq;
+	struct axvm_gsi g;
+	struct axvm_msi m;
+	int vm, vcpu;
+
+	if (axvm_check_extension(sys, AXVM_CAP_PLATFORM_PC) <= 0) {
+		tap_skip("no AXVM_CAP_PLATFORM_PC", "the PC platform's ioctls");
+		return;
+	}
+	tap_check(axvm_check_extension(sys, AXVM_CAP_SET_GSI) > 0 &&
+		  axvm_check_extension(sys, AXVM_CAP_SIGNAL_MSI) > 0,
+		  "CAP_PLATFORM_PC comes with CAP_SET_GSI and CAP_SIGNAL_MSI");
+	vm = axvm_vm_new(sys, AXVM_VM_PLATFORM_PC, 2, "vm-api-pc", NULL);
+	if (!tap_check(vm >= 0, "CREATE_VM with AXVM_VM_PLATFORM_PC"))
+		return;
+	tap_ret(axvm_info(vm, &info), 0, "GET_VM_INFO of a platform VM");
+	tap_eq(info.flags, AXVM_VM_PLATFORM_PC,
+	       "GET_VM_INFO flags: AXVM_VM_PLATFORM_PC");
+
+	tap_ret(axvm_vm__set_gsi(TAP_VM(vm), 4, 1), 0,
+		"SET_GSI 4 high, before any vCPU exists");
+	tap_ret(axvm_vm__set_gsi(TAP_VM(vm), 4, 0), 0, "SET_GSI 4 low");
+	vcpu = tap_fd(ioctl(vm, AXVM_CREATE_VCPU, 0), "CREATE_VCPU 0");
+	tap_ret(axvm_vm__set_gsi(TAP_VM(vm), 0, 1), 0,
+		"SET_GSI 0 (IOAPIC pin 2) high");
+	tap_ret(axvm_vm__set_gsi(TAP_VM(vm), 0, 0), 0, "SET_GSI 0 low");
+	tap_ret(axvm_vm__set_gsi(TAP_VM(vm), 23, 1), 0,
+		"SET_GSI 23 (the last IOAPIC pin) high");
+	tap_ret(axvm_vm__set_gsi(TAP_VM(vm), 23, 0), 0, "SET_GSI 23 low");
+	tap_errno(axvm_vm__set_gsi(TAP_VM(vm), 24, 1), EINVAL,
+		  "SET_GSI 24: EINVAL");
+	tap_errno(axvm_vm__set_gsi(TAP_VM(vm), 4, 2), EINVAL,
+		  "SET_GSI to level 2: EINVAL");
+	memset(&g, 0, sizeof(g));
+	g.gsi = 4;
+	g.flags = 1;
+	tap_errno(ioctl(vm, AXVM_SET_GSI, &g), EINVAL,
+		  "SET_GSI with flags: EINVAL");
+	g.flags = 0;
+	g.pad = 1;
+	tap_errno(ioctl(vm, AXVM_SET_GSI, &g), EINVAL,
+		  "SET_GSI with nonzero pad: EINVAL");
+	tap_errno(ioctl(vm, AXVM_SET_GSI, BAD_PTR), EFAULT,
+		  "SET_GSI with a bad pointer: EFAULT");
+
+	tap_ret(axvm_vm__signal_msi(TAP_VM(vm), 0xfee00000, 0x30), 0,
+		"SIGNAL_MSI vector 0x30 to APIC 0");
+	tap_ret(axvm_vm__signal_msi(TAP_VM(vm), 0xfee01000, 0xc031), 0,
+		"SIGNAL_MSI level-triggered to APIC 1, which no vCPU has");
+	tap_ret(axvm_vm__signal_msi(TAP_VM(vm), 0xfee01004, 0x130), 0,
+		"SIGNAL_MSI to a logical destination, lowest priority");
+	tap_ret(axvm_vm__signal_msi(TAP_VM(vm), 0xfee00000, 0x400), 0,
+		"SIGNAL_MSI NMI");
+	tap_errno(axvm_vm__signal_msi(TAP_VM(vm), 0xfed00000, 0x30), EINVAL,
+		  "SIGNAL_MSI to 0xfed00000: EINVAL");
+	tap_errno(axvm_vm__signal_msi(TAP_VM(vm), 0x1fee00000ULL, 0x30),
+		  EINVAL, "SIGNAL_MSI above 4 GiB: EINVAL");
+	tap_errno(axvm_vm__signal_msi(TAP_VM(vm), 0xfee00000, 0x530), EINVAL,
+		  "SIGNAL_MSI delivering INIT: EINVAL");
+	memset(&m, 0, sizeof(m));
+	m.address = 0xfee00000;
+	m.data = 0x30;
+	m.flags = 1;
+	tap_errno(ioctl(vm, AXVM_SIGNAL_MSI, &m), EINVAL,
+		  "SIGNAL_MSI with flags: EINVAL");
+	m.flags = 0;
+	m.reserved[1] = 1;
+	tap_errno(ioctl(vm, AXVM_SIGNAL_MSI, &m), EINVAL,
+		  "SIGNAL_MSI with nonzero reserved: EINVAL");
+	tap_errno(ioctl(vm, AXVM_SIGNAL_MSI, BAD_PTR), EFAULT,
+		  "SIGNAL_MSI with a bad pointer: EFAULT");
+
+	memset(&irq, 0, sizeof(irq));
+	irq.irq = 4;
+	tap_errno(ioctl(vm, AXVM_IRQ_LINE, &irq), EINVAL,
+		  "IRQ_LINE on a platform VM: EINVAL");
+	memset(&intr, 0, sizeof(intr));
+	intr.vector = 0x30;
+	tap_errno(ioctl(vcpu, AXVM_INTERRUPT, &intr), EINVAL,
+		  "INTERRUPT on a platform VM's vCPU: EINVAL");
+	tap_ret(axvm_vm__set_ap_entry(TAP_VM(vm), 0x200000), 0,
+		"SET_ENTRY AXVM_ENTRY_AP on a platform VM");
+	close(vcpu);
+	close(vm);
+
+	vm = axvm_vm_new(sys, 0, 1, NULL, NULL);
+	if (!tap_check(vm >= 0, "a bare VM"))
+		return;
+	tap_errno(axvm_vm__set_gsi(TAP_VM(vm), 4, 1), EINVAL,
+		  "SET_GSI on a bare VM: EINVAL");
+	tap_errno(axvm_vm__signal_msi(TAP_VM(vm), 0xfee00000, 0x30), EINVAL,
+		  "SIGNAL_MSI on a bare VM: EINVAL");
 	close(vm);
 }
 
@@ -546,6 +668,7 @@ int main(void)
 	test_guest_access();
 	test_devices();
 	test_entry_irq();
+	test_platform();
 	test_console();
 	close(sys);
 	return tap_done();

@@ -4,7 +4,8 @@
  *
  *   cli.c       main, the command table, help and option parsing
  *   parse.c     numbers, sizes, flags and the names of states, reasons,
- *               modes (pure functions, unit-tested by test_config.c)
+ *               modes, platforms (pure functions, unit-tested by
+ *               test_config.c)
  *   config.c    a JSON VM config (axvisor's keys) -> struct vm_config
  *   overrides.c command-line overrides and the defaults
  *   dev.c       /dev/axvm, VM ids, error messages
@@ -53,8 +54,23 @@ int parse_seconds(const char *s, uint64_t *ms);
 /* "64M" for a multiple of a unit, else the number of bytes. */
 void format_size(uint64_t v, char *buf, size_t len);
 
-int mode_from_name(const char *s);		/* AXVM_MODE_* or -1 */
+/*
+ * The words an option or a config key takes, where there are a few: a
+ * word's number is its index (mode_words: AXVM_MODE_*; platform_words:
+ * enum platform, with or without AXVM_VM_PLATFORM_PC).
+ */
+struct word_set {
+	const char *what;		/* "mode", for messages */
+	const char *const *names;
+	size_t n;
+	const char *choices;		/* "real, protected or long" */
+};
+enum platform { PLATFORM_NONE, PLATFORM_PC };
+extern const struct word_set mode_words, platform_words;
+int word_index(const struct word_set *w, const char *s);	/* or -1 */
+
 const char *mode_name(unsigned int mode);
+const char *platform_name(uint32_t vm_flags);	/* "pc" or "none" */
 const char *state_name(unsigned int state);	/* enum axvm_vm_state */
 const char *stop_reason_name(unsigned int reason);
 const char *exit_reason_name(unsigned int reason); /* enum axvm_exit_reason */
@@ -87,11 +103,12 @@ struct vm_config {
 	uint32_t cpu_num;		/* 0: unset */
 	uint64_t pcpu_sets[CFG_MAX_PCPU_SETS];
 	unsigned int nr_pcpu_sets;
+	int platform;			/* enum platform, -1 unset */
 
 	char image[PATH_MAX];		/* "" when none */
 	enum image_kind image_kind;
-	bool has_load_addr, has_entry;
-	uint64_t load_addr, entry;
+	bool has_load_addr, has_entry, has_ap_entry;
+	uint64_t load_addr, entry, ap_entry;
 	int mode;			/* AXVM_MODE_*, -1 unset */
 	/* A Multiboot kernel's command line and modules (in load order). */
 	char cmdline[AXVM_CMDLINE_MAX];	/* "" when none */
@@ -114,10 +131,12 @@ struct vm_opts {
 	const char *cmdline;		/* NULL: the config's */
 	const char *initrds[CFG_MAX_MODULES];	/* replace the config's */
 	unsigned int nr_initrds;
-	bool has_memory, has_cpus, has_mode, has_entry;
-	uint64_t memory, entry;
+	bool has_memory, has_cpus, has_mode, has_entry, has_ap_entry;
+	bool has_platform;
+	uint64_t memory, entry, ap_entry;
 	uint32_t cpus;
 	int mode;
+	int platform;			/* enum platform */
 };
 
 void config_init(struct vm_config *cfg);

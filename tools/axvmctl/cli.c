@@ -29,8 +29,13 @@ static const char run_detail[] =
 "  --initrd FILE       a module for the Multiboot kernel, its string FILE;\n"
 "                      repeatable (up to 8), loaded in order after it\n"
 "  --cmdline STR       the Multiboot kernel's command line\n"
+"  --platform P        pc: local APICs, IOAPIC, 8259s; vCPU 0 starts at the\n"
+"                      entry, the others wait for INIT/SIPI (the default, when\n"
+"                      the module has it); none: a bare VM, every vCPU at the\n"
+"                      entry, IRQ line N is vector 0x20 + N\n"
 "  --mode MODE         real, protected or long (default long; an ELF's own)\n"
 "  --entry GPA         the entry point (default: the image's)\n"
+"  --ap-entry GPA      where the vCPUs but vCPU 0 start, in the entry's mode\n"
 "  --timeout SEC       stop the VM after SEC seconds and exit 124\n"
 "  CONFIG.json         a VM config; the options above override it\n"
 "\n"
@@ -46,8 +51,9 @@ static const char create_detail[] =
 "`axvmctl destroy ID`. Takes the options of run except --timeout.\n";
 
 static const char list_detail[] =
-"List the VMs: id, name, state, mode (managed or vmm), vCPUs, memory.\n"
-"--json prints an array of {id, name, state, mode, vcpus, memory_bytes}.\n";
+"List the VMs: id, name, state, mode (managed or vmm), vCPUs, memory,\n"
+"platform (pc or none). --json prints an array of {id, name, state,\n"
+"mode, vcpus, memory_bytes, platform}.\n";
 
 static const char info_detail[] =
 "Show one VM: what list shows plus max_vcpus, exit_reason, exit_code,\n"
@@ -62,8 +68,8 @@ static const struct cmd cmds[] = {
 	{ "run", cmd_run,
 	  "[--name N] [--memory SIZE] [--cpus N] [--image FILE[@GPA]]\n"
 	  "            [--kernel ELF] [--initrd FILE]... [--cmdline STR]\n"
-	  "            [--mode real|protected|long] [--entry GPA] [--timeout SEC]\n"
-	  "            [CONFIG.json]",
+	  "            [--platform pc|none] [--mode real|protected|long]\n"
+	  "            [--entry GPA] [--ap-entry GPA] [--timeout SEC] [CONFIG.json]",
 	  "run a VM in the foreground", run_detail, EX_RUN_ERR, NULL },
 	{ "create", cmd_create, "[OPTIONS] CONFIG.json",
 	  "create a managed VM, print its id", create_detail, EX_MISUSE, NULL },
@@ -168,7 +174,19 @@ static int bad_option(const struct cmd *c, int opt, char **argv,
 enum {
 	OPT_NAME = 256, OPT_MEMORY, OPT_CPUS, OPT_IMAGE, OPT_KERNEL,
 	OPT_MODE, OPT_ENTRY, OPT_TIMEOUT, OPT_JSON, OPT_CMDLINE, OPT_INITRD,
+	OPT_PLATFORM, OPT_AP_ENTRY,
 };
+
+/* --mode or --platform: the word's number into *@out; -1 after misuse. */
+static int word_opt(const struct cmd *c, const struct word_set *w, int *out)
+{
+	*out = word_index(w, optarg);
+	if (*out >= 0)
+		return 0;
+	cmd_misuse(c, "--%s: bad %s \"%s\" (%s)", w->what, w->what, optarg,
+		   w->choices);
+	return -1;
+}
 
 int parse_vm_opts(const struct cmd *c, int argc, char **argv,
 		  struct vm_opts *o, uint64_t *timeout_ms, int *first_arg)
@@ -181,8 +199,10 @@ int parse_vm_opts(const struct cmd *c, int argc, char **argv,
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		{ "cmdline", required_argument, NULL, OPT_CMDLINE },
 		{ "initrd", required_argument, NULL, OPT_INITRD },
+		{ "platform", required_argument, NULL, OPT_PLATFORM },
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "entry", required_argument, NULL, OPT_ENTRY },
+		{ "ap-entry", required_argument, NULL, OPT_AP_ENTRY },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -241,13 +261,14 @@ int parse_vm_opts(const struct cmd *c, int argc, char **argv,
 			}
 			o->initrds[o->nr_initrds++] = optarg;
 			break;
-		case OPT_MODE:
-			o->mode = mode_from_name(optarg);
-			if (o->mode < 0) {
-				cmd_misuse(c, "--mode: bad mode \"%s\" (real, protected or long)",
-					   optarg);
+		case OPT_PLATFORM:
+			if (word_opt(c, &platform_words, &o->platform))
 				return -1;
-			}
+			o->has_platform = true;
+			break;
+		case OPT_MODE:
+			if (word_opt(c, &mode_words, &o->mode))
+				return -1;
 			o->has_mode = true;
 			break;
 		case OPT_ENTRY:
@@ -256,6 +277,14 @@ int parse_vm_opts(const struct cmd *c, int argc, char **argv,
 				return -1;
 			}
 			o->has_entry = true;
+			break;
+		case OPT_AP_ENTRY:
+			if (parse_u64(optarg, &o->ap_entry)) {
+				cmd_misuse(c, "--ap-entry: bad address \"%s\"",
+					   optarg);
+				return -1;
+			}
+			o->has_ap_entry = true;
 			break;
 		case OPT_TIMEOUT:
 			if (!timeout_ms) {

@@ -130,6 +130,21 @@ static int get_str(struct cctx *c, const char *path, json_object *v,
 	return 0;
 }
 
+/* One of the words of @w (a mode, a platform): its number. */
+static int get_word(struct cctx *c, const char *path, json_object *v,
+		    const struct word_set *w, int *out)
+{
+	const char *s = NULL;
+
+	if (get_str(c, path, v, &s))
+		return -1;
+	*out = word_index(w, s);
+	if (*out < 0)
+		return cerr(c, path, "bad %s %s (%s)", w->what, shown(v),
+			    w->choices);
+	return 0;
+}
+
 static bool asks_nothing(json_object *v)
 {
 	switch (json_object_get_type(v)) {
@@ -247,6 +262,12 @@ static int base_phys_cpu_sets(struct cctx *c, const char *path,
 	return 0;
 }
 
+/* Our addition: "pc" (the default, when the module has it) or "none". */
+static int base_platform(struct cctx *c, const char *path, json_object *v)
+{
+	return get_word(c, path, v, &platform_words, &c->cfg->platform);
+}
+
 static const struct key base_keys[] = {
 	{ "id", base_id },
 	{ "name", base_name },
@@ -254,6 +275,7 @@ static const struct key base_keys[] = {
 	{ "cpu_num", base_cpu_num },
 	{ "phys_cpu_ids", NULL },
 	{ "phys_cpu_sets", base_phys_cpu_sets },
+	{ "platform", base_platform },
 };
 
 /* ---- kernel ------------------------------------------------------------- */
@@ -262,6 +284,12 @@ static int kernel_entry_point(struct cctx *c, const char *path, json_object *v)
 {
 	c->cfg->has_entry = true;
 	return get_num(c, path, v, false, &c->cfg->entry);
+}
+
+static int kernel_ap_entry(struct cctx *c, const char *path, json_object *v)
+{
+	c->cfg->has_ap_entry = true;
+	return get_num(c, path, v, false, &c->cfg->ap_entry);
 }
 
 static int kernel_load_addr(struct cctx *c, const char *path, json_object *v)
@@ -359,15 +387,7 @@ static int kernel_cmdline(struct cctx *c, const char *path, json_object *v)
 
 static int kernel_mode(struct cctx *c, const char *path, json_object *v)
 {
-	const char *s = NULL;
-
-	if (get_str(c, path, v, &s))
-		return -1;
-	c->cfg->mode = mode_from_name(s);
-	if (c->cfg->mode < 0)
-		return cerr(c, path, "bad mode %s (real, protected or long)",
-			    shown(v));
-	return 0;
+	return get_word(c, path, v, &mode_words, &c->cfg->mode);
 }
 
 /* A field of an element given as an object or as axvisor's tuple. */
@@ -551,6 +571,7 @@ static int kernel_memory_regions(struct cctx *c, const char *path,
 
 static const struct key kernel_keys[] = {
 	{ "entry_point", kernel_entry_point },
+	{ "ap_entry", kernel_ap_entry },
 	{ "image_location", kernel_image_location },
 	{ "kernel_path", kernel_path },
 	{ "kernel_load_addr", kernel_load_addr },
@@ -758,6 +779,7 @@ static const struct key top_keys[] = {
 void config_init(struct vm_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->platform = -1;
 	cfg->mode = -1;
 }
 

@@ -19,12 +19,16 @@
  *   hlt        block in RUN until a signal (-EINTR) or STOP (STOPPED)
  *   echo       like hlt, echoing console input; 'q' means down:0
  * (the end of the script is an endless hlt). A failed check exits 99.
- * $FAKE_VMS pre-creates VMs: "ID:NAME:STATE:m|v,..." (STATE a number).
+ * $FAKE_VMS pre-creates VMs: "ID:NAME:STATE:m|v[p],..." (STATE a number,
+ * p: a PC platform VM).
  * $FAKE_LOG, when set, is a file that records the ioctls made.
+ * $FAKE_NO_PLATFORM, when set, plays a module from before the PC
+ * platform: no such capabilities, and their flags are refused.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +53,7 @@ struct fvm {
 	struct axvm_vm_info info;
 	int con_user, con_peer;		/* the console: socketpair */
 	volatile int stopped;
+	bool ap_entry;			/* SET_ENTRY with AXVM_ENTRY_AP */
 };
 
 enum kind { K_NONE, K_SYS, K_VM, K_VCPU };
@@ -138,7 +143,9 @@ static void seed_vms(void)
 		return;
 	done = 1;
 	while (sscanf(s, "%u:%31[^:]:%u:%c%n", &id, name, &state, &mode, &n) == 4) {
-		struct fvm *v = new_vm(id, name, mode == 'm' ? AXVM_VM_MANAGED : 0);
+		uint32_t flags = (mode == 'm' ? AXVM_VM_MANAGED : 0) |
+				 (s[n] == 'p' ? AXVM_VM_PLATFORM_PC : 0);
+		struct fvm *v = new_vm(id, name, flags);
 
 		if (v) {
 			v->info.state = state;
@@ -153,7 +160,7 @@ static void seed_vms(void)
 			}
 			dprintf(v->con_peer, "ring of %s\n", name);
 		}
-		s += n;
+		s += n + (s[n] == 'p');
 		if (*s != ',')
 			break;
 		s++;
@@ -203,6 +210,29 @@ static long fail(int err)
 	return -1;
 }
 
+static bool no_platform(void)
+{
+	return getenv("FAKE_NO_PLATFORM");
+}
+
+static long check_extension(unsigned long cap)
+{
+	switch (cap) {
+	case AXVM_CAP_MAX_VCPUS:
+		return 64;
+	case AXVM_CAP_MAX_VMS:
+		return 16;
+	case AXVM_CAP_MAP_IDENTICAL:
+		return 0;
+	case AXVM_CAP_PLATFORM_PC:
+	case AXVM_CAP_SET_GSI:
+	case AXVM_CAP_SIGNAL_MSI:
+	case AXVM_CAP_AP_ENTRY:
+		return !no_platform();
+	}
+	return 1;
+}
+
 static long sys_ioctl(unsigned long req, unsigned long arg)
 {
 	struct axvm_create_vm *cv = (void *)arg;
@@ -216,13 +246,13 @@ static long sys_ioctl(unsigned long req, unsigned long arg)
 	case AXVM_GET_API_VERSION:
 		return AXVM_API_VERSION;
 	case AXVM_CHECK_EXTENSION:
-		return arg == AXVM_CAP_MAX_VCPUS ? 64 :
-		       arg == AXVM_CAP_MAX_VMS ? 16 :
-		       arg == AXVM_CAP_MAP_IDENTICAL ? 0 : 1;
+		return check_extension(arg);
 	case AXVM_CREATE_VM:
 		flog("CREATE_VM flags=%u id=%u max_vcpus=%u name=%s set0=%llx",
 		     cv->flags, cv->id, cv->max_vcpus, cv->name,
 		     (unsigned long long)cv->pcpu_sets[0]);
+		if (no_platform() && (cv->flags & AXVM_VM_PLATFORM_PC))
+			return fail(EINVAL);
 		id = cv->id;
 		if (id && vm_by_id(id))
 			return fail(EEXIST);
@@ -349,8 +379,11 @@ static long vm_ioctl(struct fvm *v, unsigned long req, unsigned long arg)
 		}
 		return 0;
 	case AXVM_SET_ENTRY:
-		flog("SET_ENTRY entry=%llx mode=%u",
-		     (unsigned long long)e->entry, e->mode);
+		flog("SET_ENTRY entry=%llx mode=%u flags=%u",
+		     (unsigned long long)e->entry, e->mode, e->flags);
+		if (no_platform() && e->flags)
+			return fail(EINVAL);
+		v->ap_entry |= e->flags & AXVM_ENTRY_AP;
 		return 0;
 	case AXVM_CREATE_VCPU:
 		if (arg >= v->info.max_vcpus)
@@ -362,6 +395,10 @@ static long vm_ioctl(struct fvm *v, unsigned long req, unsigned long arg)
 		fds[fd].run = aligned_alloc(4096, AXVM_RUN_SIZE);
 		memset(fds[fd].run, 0, AXVM_RUN_SIZE);
 		fds[fd].step = getenv("FAKE_SCRIPT") ?: "";
+		/* A PC platform VM's APs wait for INIT/SIPI: no script. */
+		if (arg && (v->info.flags & AXVM_VM_PLATFORM_PC) &&
+		    !v->ap_entry)
+			fds[fd].step = "";
 		v->info.nr_vcpus++;
 		return fd;
 	case AXVM_GET_CONSOLE_FD:

@@ -146,12 +146,12 @@ int cmd_lifecycle(const struct cmd *c, int argc, char **argv)
 	return ret;
 }
 
-#define LIST_COLS	6
+#define LIST_COLS	7
 
 int cmd_list(const struct cmd *c, int argc, char **argv)
 {
 	static const char *const cols[LIST_COLS] = {
-		"id", "name", "state", "mode", "vcpus", "memory"
+		"id", "name", "state", "mode", "vcpus", "memory", "platform"
 	};
 	struct axvm_vm_info *infos = NULL;
 	struct field *cells = NULL;

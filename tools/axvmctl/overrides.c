@@ -4,7 +4,8 @@
  * flags override what the config file says (DESIGN.md §5), then the
  * defaults fill the rest: one 64 MiB rwx region at GPA 0, one vCPU, and
  * without a config file COM1 and debug-exit. The image's format, load
- * address, entry and mode are settled in vm_build.c, once it is read.
+ * address, entry and mode are settled in vm_build.c, once it is read,
+ * and so is the default platform, which depends on the module.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -135,6 +136,12 @@ int config_finish(struct vm_config *cfg, const struct vm_opts *o, char *err,
 		cfg->has_entry = true;
 		cfg->entry = o->entry;
 	}
+	if (o->has_ap_entry) {
+		cfg->has_ap_entry = true;
+		cfg->ap_entry = o->ap_entry;
+	}
+	if (o->has_platform)
+		cfg->platform = o->platform;
 	if (o->has_memory && override_memory(cfg, o->memory, err, errlen))
 		return -1;
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * axvmctl: numbers, sizes, flags and the words for states, reasons and
- * modes. Pure functions: test_config.c checks them on the build machine.
+ * axvmctl: numbers, sizes, flags and the words for states, reasons,
+ * modes and platforms. Pure functions: test_config.c checks them on the
+ * build machine.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -172,12 +173,27 @@ static const char *const mode_names[] = {
 	[AXVM_MODE_LONG] = "long",
 };
 
-int mode_from_name(const char *s)
+static const char *const platform_names[] = {
+	[PLATFORM_NONE] = "none",
+	[PLATFORM_PC] = "pc",
+};
+
+const struct word_set mode_words = {
+	.what = "mode", .names = mode_names, .n = ARRAY_SIZE(mode_names),
+	.choices = "real, protected or long",
+};
+
+const struct word_set platform_words = {
+	.what = "platform", .names = platform_names,
+	.n = ARRAY_SIZE(platform_names), .choices = "pc or none",
+};
+
+int word_index(const struct word_set *w, const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(mode_names); i++)
-		if (!strcmp(s, mode_names[i]))
+	for (i = 0; i < w->n; i++)
+		if (!strcmp(s, w->names[i]))
 			return (int)i;
 	return -1;
 }
@@ -188,6 +204,12 @@ int mode_from_name(const char *s)
 const char *mode_name(unsigned int mode)
 {
 	return NAME_OF(mode_names, mode);
+}
+
+const char *platform_name(uint32_t vm_flags)
+{
+	return vm_flags & AXVM_VM_PLATFORM_PC ? platform_names[PLATFORM_PC] :
+						platform_names[PLATFORM_NONE];
 }
 
 const char *state_name(unsigned int state)

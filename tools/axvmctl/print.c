@@ -203,6 +203,8 @@ size_t vm_fields(const struct axvm_vm_info *in, bool detail,
 	out[n].label = "memory";
 	format_size(in->memory_bytes, out[n].text, sizeof(out[n].text));
 	n++;
+	/* Last, so list's columns before it stay where they were. */
+	out[n++] = FSTR("platform", platform_name(in->flags));
 	if (!detail)
 		return n;
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit test of axvmctl's parsing, run on the build machine (no module):
- * numbers, sizes, flags, seconds, libaxvm's Multiboot probe, and the
- * config file: every key form and every error message (file and key
- * named).
+ * numbers, sizes, flags, seconds, names, the capability table, libaxvm's
+ * Multiboot probe, and the config file: every key form and every error
+ * message (file and key named).
  * Prints TAP; `make -C tools/axvmctl test` runs it.
  */
 #include <errno.h>
@@ -147,8 +147,44 @@ static void test_format_and_names(void)
 	   !strcmp(stop_reason_name(AXVM_STOP_INTERNAL_ERROR), "internal-error") &&
 	   !strcmp(stop_reason_name(AXVM_STOP_POWEROFF), "poweroff"),
 	   "stop reason names");
-	ok(mode_from_name("protected") == AXVM_MODE_PROTECTED &&
-	   mode_from_name("Long") < 0, "mode names");
+	ok(word_index(&mode_words, "protected") == AXVM_MODE_PROTECTED &&
+	   word_index(&mode_words, "Long") < 0, "mode names");
+	ok(word_index(&platform_words, "pc") == PLATFORM_PC &&
+	   word_index(&platform_words, "none") == PLATFORM_NONE &&
+	   word_index(&platform_words, "PC") < 0 &&
+	   word_index(&platform_words, "") < 0, "platform names");
+	ok(!strcmp(platform_name(AXVM_VM_PLATFORM_PC | AXVM_VM_MANAGED),
+		   "pc") && !strcmp(platform_name(AXVM_VM_MANAGED), "none"),
+	   "platform of a VM's flags");
+}
+
+/* Every AXVM_CAP_* once, named as its C name without the prefix. */
+static void test_caps(void)
+{
+	static const struct { unsigned int cap; const char *name; } t[] = {
+		{ AXVM_CAP_PLATFORM_PC, "platform_pc" },
+		{ AXVM_CAP_SET_GSI, "set_gsi" },
+		{ AXVM_CAP_SIGNAL_MSI, "signal_msi" },
+		{ AXVM_CAP_AP_ENTRY, "ap_entry" },
+	};
+	unsigned int seen[AXVM_CAP_NR] = { 0 };
+	bool once = true;
+	size_t i, j;
+
+	for (i = 0; i < axvm_nr_caps; i++)
+		if (axvm_caps[i].cap < AXVM_CAP_NR)
+			seen[axvm_caps[i].cap]++;
+	for (i = 1; i < AXVM_CAP_NR; i++)
+		once &= seen[i] == 1;
+	ok(once, "axvm_caps[] names each of the %d capabilities once",
+	   AXVM_CAP_NR - 1);
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		for (j = 0; j < axvm_nr_caps; j++)
+			if (axvm_caps[j].cap == t[i].cap)
+				break;
+		ok(j < axvm_nr_caps && !strcmp(axvm_caps[j].name, t[i].name),
+		   "capability %u is %s", t[i].cap, t[i].name);
+	}
 }
 
 static void test_multiboot(void)
@@ -360,6 +396,17 @@ static void test_errors(void)
 		  "kernel.memory_regions: expected an array, got {}" },
 		{ "{\"kernel\": {\"mode\": \"virtual\"}}",
 		  "kernel.mode: bad mode \"virtual\" (real, protected or long)" },
+		{ "{\"base\": {\"platform\": \"vga\"}}",
+		  "base.platform: bad platform \"vga\" (pc or none)" },
+		{ "{\"base\": {\"platform\": \"PC\"}}",
+		  "base.platform: bad platform \"PC\" (pc or none)" },
+		{ "{\"base\": {\"platform\": 1}}",
+		  "base.platform: expected a string, got 1" },
+		{ "{\"base\": {\"platform\": null}}",
+		  "base.platform: expected a string, got null" },
+		{ "{\"kernel\": {\"ap_entry\": \"0xZZ\"}}", "kernel.ap_entry: bad number \"0xZZ\"" },
+		{ "{\"kernel\": {\"ap_entry\": -1}}", "kernel.ap_entry: bad number -1" },
+		{ "{\"kernel\": {\"ap_entry\": [4096]}}", "kernel.ap_entry: bad number [4096]" },
 		{ "{\"kernel\": {\"entry_point\": \"0xZZ\"}}", "kernel.entry_point: bad number \"0xZZ\"" },
 		{ "{\"kernel\": {\"entry_point\": -1}}", "kernel.entry_point: bad number -1" },
 		{ "{\"kernel\": {\"entry_point\": 1.5}}", "kernel.entry_point: bad number 1.5" },
@@ -481,6 +528,51 @@ static void test_multiboot_keys(void)
 	   "a cmdline of %d bytes refused: %s", AXVM_CMDLINE_MAX, err);
 }
 
+/* base.platform, kernel.ap_entry; --platform and --ap-entry over them. */
+static void test_platform_keys(void)
+{
+	struct vm_config cfg;
+	struct vm_opts o = { 0 };
+	int r;
+
+	r = parse("{\"kernel\": {\"kernel_path\": \"hello.bin\"}}", &cfg);
+	ok(!r && cfg.platform == -1 && !cfg.has_ap_entry,
+	   "no platform, no AP entry: unset (%s)", err);
+	r = config_finish(&cfg, &o, err, sizeof(err));
+	ok(!r && cfg.platform == -1 && !cfg.has_ap_entry,
+	   "the default platform is left to the module (%s)", err);
+
+	r = parse("{\"base\": {\"platform\": \"none\"},"
+		  " \"kernel\": {\"kernel_path\": \"hello.bin\","
+		  " \"ap_entry\": \"0x10_2000\"}}", &cfg);
+	ok(!r && cfg.platform == PLATFORM_NONE && cfg.has_ap_entry &&
+	   cfg.ap_entry == 0x102000, "base.platform none, kernel.ap_entry (%s)",
+	   err);
+	r = config_finish(&cfg, &o, err, sizeof(err));
+	ok(!r && cfg.platform == PLATFORM_NONE && cfg.ap_entry == 0x102000,
+	   "without flags the config's stay (%s)", err);
+	o.has_platform = true;
+	o.platform = PLATFORM_PC;
+	o.has_ap_entry = true;
+	o.ap_entry = 0x8000;
+	r = config_finish(&cfg, &o, err, sizeof(err));
+	ok(!r && cfg.platform == PLATFORM_PC && cfg.has_ap_entry &&
+	   cfg.ap_entry == 0x8000,
+	   "--platform and --ap-entry override the config (%s)", err);
+
+	r = parse("{\"base\": {\"platform\": \"pc\"},"
+		  " \"kernel\": {\"ap_entry\": 4096}}", &cfg);
+	ok(!r && cfg.platform == PLATFORM_PC && cfg.ap_entry == 4096,
+	   "base.platform pc, ap_entry a JSON integer (%s)", err);
+	memset(&o, 0, sizeof(o));
+	o.image = "g.bin";
+	o.has_platform = true;
+	o.platform = PLATFORM_NONE;
+	r = config_finish(&cfg, &o, err, sizeof(err));
+	ok(!r && cfg.platform == PLATFORM_NONE && cfg.ap_entry == 4096,
+	   "--platform none overrides pc, the AP entry stays (%s)", err);
+}
+
 static void test_finish(void)
 {
 	struct vm_config cfg;
@@ -552,11 +644,13 @@ int main(void)
 	test_flags();
 	test_seconds();
 	test_format_and_names();
+	test_caps();
 	test_multiboot();
 	test_example();
 	test_forms();
 	test_errors();
 	test_multiboot_keys();
+	test_platform_keys();
 	test_finish();
 
 	unlink(p);

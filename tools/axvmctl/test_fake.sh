@@ -75,16 +75,17 @@ has out 'abcq' "run: the guest's echo comes back"
 
 # ---- run: what it asks of the module ---------------------------------------
 FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: defaults" 1 $A run --image $G
-has log 'CREATE_VM flags=0 id=0 max_vcpus=1' "run: VMM mode, 1 vCPU"
+has log 'CREATE_VM flags=2 id=0 max_vcpus=1' "run: VMM mode, PC platform, 1 vCPU"
 has log 'SET_MEMORY_REGION gpa=0 size=4000000 flags=7 map=0' "run: 64M rwx alloc at 0"
 has log 'ADD_DEVICE type=1 space=0 base=3f8 len=8 irq=4' "run: COM1"
 has log 'ADD_DEVICE type=2 space=0 base=f4 len=4 irq=-1' "run: debug-exit"
 has log 'LOAD_IMAGE format=0 flags=1 gpa=100000' "run: raw image at 0x100000"
-has log 'SET_ENTRY entry=100000 mode=2' "run: long mode at the image"
+has log 'SET_ENTRY entry=100000 mode=2 flags=0' "run: long mode at the image"
+[ "$(grep -c SET_ENTRY "$T/log")" = 1 ]; ok $? "run: no AP entry unless asked"
 rm -f "$T/log"
 FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: real mode" 1 \
 	$A run --mode real --memory 1M --cpus 2 --name r --image $G
-has log 'CREATE_VM flags=0 id=0 max_vcpus=2 name=r' "run: --cpus, --name"
+has log 'CREATE_VM flags=2 id=0 max_vcpus=2 name=r' "run: --cpus, --name"
 has log 'SET_MEMORY_REGION gpa=0 size=100000' "run: --memory 1M"
 has log 'LOAD_IMAGE format=0 flags=1 gpa=7c00' "run: real mode loads at 0x7c00"
 has log 'SET_ENTRY entry=7c00 mode=0' "run: real mode entry"
@@ -135,6 +136,54 @@ has log "cmdline=${L%x}\$" "run: a 2047-byte cmdline is passed whole"
 status "run: 9 --initrd" 125 $A run --kernel "$T/mb.elf" $(for i in 1 2 3 4 5 6 7 8 9; do echo --initrd $G; done)
 has err 'more than 8' "run: says at most 8 modules"
 
+# The platform: pc by default, --platform none a bare VM; the APs' entry.
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: --platform none" 1 \
+	$A run --platform none --cpus 2 --image $G
+has log 'CREATE_VM flags=0 id=0 max_vcpus=2' "run: --platform none is a bare VM"
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: --platform pc" 1 \
+	$A run --platform pc --image $G
+has log 'CREATE_VM flags=2 ' "run: --platform pc"
+FAKE_SCRIPT='p:x,down:5' status "run: --platform pc --cpus 3, the BSP exits" 5 \
+	$A run --platform pc --cpus 3 --image $G
+has out '^x$' "run: only the BSP played the script (the APs wait for SIPI)"
+status "run: --platform bogus" 125 $A run --platform bogus --image $G
+has err '--platform: bad platform "bogus" (pc or none)' "run: says which platforms there are"
+status "create: --platform bogus" 2 $A create --platform bogus --image $G
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: --ap-entry" 1 \
+	$A run --cpus 2 --ap-entry 0x100400 --image $G
+grep SET_ENTRY "$T/log" > "$T/entries"
+printf '%s\n' "SET_ENTRY entry=100000 mode=2 flags=0" \
+	"SET_ENTRY entry=100400 mode=0 flags=1" | cmp -s - "$T/entries"
+ok $? "run: the VM's entry, then the APs' (AXVM_ENTRY_AP)"
+FAKE_SCRIPT='p:y' status "run: --ap-entry starts the APs" 124 \
+	$A run --cpus 2 --ap-entry 0x100400 --timeout 0.5 --image $G
+has out '^yy$' "run: the AP ran too"
+status "run: --ap-entry xyz" 125 $A run --ap-entry xyz --image $G
+has err '--ap-entry: bad address "xyz"' "run: names the bad AP entry"
+status "run: real mode AP entry above 64K" 125 \
+	$A run --mode real --ap-entry 0x10000 --image $G
+has err 'AP entry 0x10000 must be below 0x10000' "run: says the AP entry is too high"
+
+# A module from before the platform: the default quietly becomes none.
+rm -f "$T/log"
+FAKE_NO_PLATFORM=1 FAKE_LOG=$T/log FAKE_SCRIPT='down:1' \
+	status "run: no platform_pc, the default" 1 $A run --image $G
+has log 'CREATE_VM flags=0 ' "run: no platform_pc: a bare VM"
+[ ! -s "$T/err" ]; ok $? "run: ... without a word"
+FAKE_NO_PLATFORM=1 FAKE_SCRIPT='down:1' status "run: no platform_pc, --platform none" 1 \
+	$A run --platform none --image $G
+FAKE_NO_PLATFORM=1 status "run: no platform_pc, --platform pc" 125 \
+	$A run --platform pc --image $G
+has err 'run: new vm: the PC platform needs the capability platform_pc' "run: says the module lacks it"
+FAKE_NO_PLATFORM=1 FAKE_VMS= status "create: no platform_pc, --platform pc" 1 \
+	$A create --platform pc --image $G
+FAKE_NO_PLATFORM=1 status "run: no ap_entry, --ap-entry" 125 \
+	$A run --ap-entry 0x100400 --image $G
+has err 'the capability ap_entry' "run: says the module lacks ap_entry"
+
 # A config: exactly its devices and regions, flags override it.
 cat > "$T/c.json" <<EOF
 { "base": { "name": "cfg", "cpu_num": 2, "phys_cpu_sets": [1, 2] },
@@ -159,6 +208,29 @@ FAKE_LOG=$T/log FAKE_SCRIPT='down:3' status "run: config + flags" 3 \
 has log 'name=other' "run: --name overrides"
 has log 'SET_MEMORY_REGION gpa=0 size=2000000' "run: --memory overrides"
 has log 'mode=2' "run: --mode overrides"
+
+# base.platform and kernel.ap_entry, and the flags over them.
+cat > "$T/p.json" <<EOF
+{ "base": { "cpu_num": 2, "platform": "none" },
+  "kernel": { "kernel_path": "g.bin", "ap_entry": "0x100200" } }
+EOF
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: config platform, ap_entry" 1 $A run "$T/p.json"
+has log 'CREATE_VM flags=0 ' "run: base.platform none"
+has log 'SET_ENTRY entry=100200 mode=0 flags=1' "run: kernel.ap_entry"
+sed 's/"none"/"pc"/' "$T/p.json" > "$T/pc.json"
+FAKE_NO_PLATFORM=1 status "run: no platform_pc, base.platform pc" 125 $A run "$T/pc.json"
+has err 'the PC platform needs the capability platform_pc' "run: a config's pc is asked for too"
+sed 's/"none"/"vga"/' "$T/p.json" > "$T/vga.json"
+status "run: base.platform vga" 125 $A run "$T/vga.json"
+has err 'vga.json: base.platform: bad platform "vga" (pc or none)' "run: names the file and key"
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: config + --platform, --ap-entry" 1 \
+	$A run --platform pc --ap-entry 0x100300 "$T/p.json"
+grep -E -o 'CREATE_VM flags=[0-9]+|SET_ENTRY .* flags=1' "$T/log" > "$T/got"
+printf '%s\n' "CREATE_VM flags=2" "SET_ENTRY entry=100300 mode=0 flags=1" |
+	cmp -s - "$T/got"
+ok $? "run: --platform and --ap-entry override base.platform and kernel.ap_entry"
 
 # A config's cmdline and ramdisk (relative to it, at ramdisk_load_addr).
 cat > "$T/mb.json" <<EOF
@@ -199,31 +271,40 @@ status "run: no image" 125 $A run
 status "run: --help" 0 $A run --help
 
 # ---- managed VMs -------------------------------------------------------------
-export FAKE_VMS='3:hello:2:m,5:web:5:m,7:vmm:2:v,8:paused:3:m'
+export FAKE_VMS='3:hello:2:mp,5:web:5:m,7:vmm:2:v,8:paused:3:mp'
 status "list" 0 $A list
-has out '^ID  *NAME  *STATE  *MODE  *VCPUS  *MEMORY$' "list: header"
-has out '^3  *hello  *running  *managed  *1  *64M$' "list: a row"
+has out '^ID  *NAME  *STATE  *MODE  *VCPUS  *MEMORY  *PLATFORM$' "list: header"
+has out '^3  *hello  *running  *managed  *1  *64M  *pc$' "list: a row"
+has out '^5  *web  *stopped  *managed  *1  *64M  *none$' "list: a bare VM"
 status "list --json" 0 $A list --json
 $J "$T/out" . length 4; ok $? "list --json: 4 VMs"
-for k in id:number name:string state:string mode:string vcpus:number memory_bytes:number; do
+for k in id:number name:string state:string mode:string vcpus:number memory_bytes:number \
+	 platform:string; do
 	$J "$T/out" ".[0].${k%%:*}" ${k#*:}
 	ok $? "list --json: .[0].${k%%:*} is a ${k#*:}"
 done
 $J "$T/out" '.[id=7].mode' string vmm; ok $? "list --json: VMM mode"
 $J "$T/out" '.[id=8].state' string suspended; ok $? "list --json: suspended"
+$J "$T/out" '.[id=3].platform' string pc; ok $? "list --json: a PC platform VM"
+$J "$T/out" '.[id=7].platform' string none; ok $? "list --json: a bare VM"
 status "info --json" 0 $A info 5 --json
 $J "$T/out" .exit_reason string debug-exit; ok $? "info: exit_reason"
 $J "$T/out" .exit_code number 42; ok $? "info: exit_code"
 $J "$T/out" .created_ns number; ok $? "info: created_ns"
+$J "$T/out" .platform string none; ok $? "info: platform"
 for k in exits io_exits mmio_exits unhandled_io unhandled_mmio injected_irqs; do
 	$J "$T/out" .stats.$k number; ok $? "info: stats.$k"
 done
 status "info (text)" 0 $A info 3
 has out '^state: *running$' "info: text state"
+has out '^platform: *pc$' "info: text platform"
 status "caps --json" 0 $A caps --json
 $J "$T/out" .api_version number 1; ok $? "caps: api_version"
 $J "$T/out" .arch string x86_64; ok $? "caps: arch"
 $J "$T/out" .capabilities contains vmm_mode; ok $? "caps: capabilities"
+for c in platform_pc set_gsi signal_msi ap_entry; do
+	$J "$T/out" .capabilities contains $c; ok $? "caps: $c"
+done
 
 status "start a running VM fails" 1 $A start 3
 has err 'start: vm 3: Invalid argument (the vm is running)' "start: names op, VM, errno"
@@ -248,7 +329,7 @@ echo '{"base":{"name":"m","phys_cpu_sets":[2]},"kernel":{"kernel_path":"g.bin"}}
 rm -f "$T/log"
 FAKE_LOG=$T/log status "create" 0 $A create "$T/m.json"
 has out '^1$' "create prints the id alone"
-has log 'CREATE_VM flags=1 id=0 max_vcpus=1 name=m set0=2' "create: managed, pCPU set"
+has log 'CREATE_VM flags=3 id=0 max_vcpus=1 name=m set0=2' "create: managed, PC platform, pCPU set"
 has log 'FINALIZE' "create: finalized"
 grep -q START "$T/log"; [ $? = 1 ]; ok $? "create: not started"
 echo '{"base":{"id":3},"kernel":{"kernel_path":"g.bin"}}' > "$T/dup.json"

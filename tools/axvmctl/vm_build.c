@@ -2,10 +2,11 @@
 /*
  * axvmctl: turn a finished struct vm_config into a VM in state
  * "loaded": CREATE_VM, SET_MEMORY_REGION for each region, ADD_DEVICE
- * for each device, LOAD_IMAGE (the kernel, with its command line), SET_ENTRY,
- * LOAD_IMAGE of each Multiboot module, CREATE_VCPU for each vCPU,
- * FINALIZE, each through libaxvm. Shared by run (VMM mode: the vCPUs'
- * run structures are mapped) and create (managed mode).
+ * for each device, LOAD_IMAGE (the kernel, with its command line),
+ * SET_ENTRY (and the APs' entry), LOAD_IMAGE of each Multiboot module,
+ * CREATE_VCPU for each vCPU, FINALIZE, each through libaxvm. Shared by
+ * run (VMM mode: the vCPUs' run structures are mapped) and create
+ * (managed mode).
  *
  * The files are read and checked before anything is created, so most
  * mistakes cost no ioctl; a failure after CREATE_VM destroys a managed
@@ -112,6 +113,25 @@ static int add_devices(const struct vm_config *cfg, const char *op,
 	return 0;
 }
 
+/*
+ * Whether the module has @cap. An error (a /dev/axvm that is not axvm's)
+ * counts as no: CREATE_VM then says what is wrong.
+ */
+static bool has_cap(const struct vm *vm, unsigned int cap)
+{
+	return axvm_check_extension(vm->sys_fd, cap) > 0;
+}
+
+static int check_real_entry(const char *op, const struct vm *vm,
+			    const char *what, uint64_t entry, uint32_t mode)
+{
+	if (mode != AXVM_MODE_REAL || entry < REAL_MODE_LIMIT)
+		return 0;
+	errf("%s: %s: %s 0x%llx must be below 0x10000 in real mode", op,
+	     vm->label, what, (unsigned long long)entry);
+	return -1;
+}
+
 static int load_image(const struct vm_config *cfg, const struct file *f,
 		      uint32_t format, const char *op, struct vm *vm)
 {
@@ -142,11 +162,8 @@ static int load_image(const struct vm_config *cfg, const struct file *f,
 		entry = cfg->has_entry ? cfg->entry : im.entry;
 		mode = cfg->mode < 0 ? im.mode : (uint32_t)cfg->mode;
 	}
-	if (mode == AXVM_MODE_REAL && entry >= REAL_MODE_LIMIT) {
-		errf("%s: %s: entry 0x%llx must be below 0x10000 in real mode",
-		     op, vm->label, (unsigned long long)entry);
+	if (check_real_entry(op, vm, "entry", entry, mode))
 		return -1;
-	}
 	if (axvm_vm__set_entry(&vm->ax, entry, mode)) {
 		errnof(errno, "%s: %s: set entry 0x%llx (%s mode)", op,
 		       vm->label, (unsigned long long)entry, mode_name(mode));
@@ -154,6 +171,29 @@ static int load_image(const struct vm_config *cfg, const struct file *f,
 	}
 	vm->entry = entry;
 	vm->mode = mode;
+	return 0;
+}
+
+/* After the VM's entry: the APs start in its mode. */
+static int set_ap_entry(const struct vm_config *cfg, const char *op,
+			struct vm *vm)
+{
+	uint64_t entry = cfg->ap_entry;
+
+	if (!cfg->has_ap_entry)
+		return 0;
+	if (check_real_entry(op, vm, "AP entry", entry, vm->mode))
+		return -1;
+	if (!has_cap(vm, AXVM_CAP_AP_ENTRY)) {
+		errf("%s: %s: an AP entry needs the capability ap_entry, which this axvm module lacks",
+		     op, vm->label);
+		return -1;
+	}
+	if (axvm_vm__set_ap_entry(&vm->ax, entry)) {
+		errnof(errno, "%s: %s: set AP entry 0x%llx", op, vm->label,
+		       (unsigned long long)entry);
+		return -1;
+	}
 	return 0;
 }
 
@@ -178,6 +218,29 @@ static int load_modules(const struct vm_config *cfg, const struct file *mods,
 	return 0;
 }
 
+/*
+ * The PC platform unless the config or --platform says none (DESIGN.md
+ * §4). Asked for by name, a module without it is an error; by default
+ * such a module, older than the platform, gets the bare VM it always
+ * gave, without a word.
+ */
+static int platform_flag(const struct vm_config *cfg, const char *op,
+			 const struct vm *vm, uint32_t *flag)
+{
+	*flag = 0;
+	if (cfg->platform == PLATFORM_NONE)
+		return 0;
+	if (has_cap(vm, AXVM_CAP_PLATFORM_PC)) {
+		*flag = AXVM_VM_PLATFORM_PC;
+		return 0;
+	}
+	if (cfg->platform < 0)
+		return 0;
+	errf("%s: %s: the PC platform needs the capability platform_pc, which this axvm module lacks (--platform none: a bare VM)",
+	     op, vm->label);
+	return -1;
+}
+
 static int create_vm(const struct vm_config *cfg, bool managed,
 		     const char *op, struct vm *vm)
 {
@@ -187,7 +250,11 @@ static int create_vm(const struct vm_config *cfg, bool managed,
 		.max_vcpus = cfg->cpu_num,
 	};
 	unsigned int i;
+	uint32_t platform;
 
+	if (platform_flag(cfg, op, vm, &platform))
+		return -1;
+	cv.flags |= platform;
 	if (managed)
 		for (i = 0; i < cfg->nr_pcpu_sets; i++)
 			cv.pcpu_sets[i] = cfg->pcpu_sets[i];
@@ -248,6 +315,7 @@ int vm_build(const struct vm_config *cfg, bool managed, const char *op,
 	    add_regions(cfg, op, vm) ||
 	    add_devices(cfg, op, vm) ||
 	    load_image(cfg, &img, format, op, vm) ||
+	    set_ap_entry(cfg, op, vm) ||
 	    load_modules(cfg, mods, op, vm) ||
 	    create_vcpus(cfg, op, vm))
 		goto err_destroy;

@@ -53,7 +53,7 @@ struct axvm_vcpu {
 struct axvm_vm {
 	int fd;				/* the VM fd; -1 once closed */
 	uint32_t id;
-	uint32_t flags;			/* AXVM_VM_MANAGED, or 0: VMM mode */
+	uint32_t flags;			/* AXVM_VM_*, as created */
 	uint32_t nr_vcpus;		/* vcpus[0 .. nr_vcpus - 1] */
 	struct axvm_vcpu vcpus[AXVM_LIB_MAX_VCPUS];	/* in creation order */
 };
@@ -80,9 +80,11 @@ int axvm_query_vm(int sys, uint32_t id, struct axvm_vm_info *info);
 /* ---- a VM --------------------------------------------------------------- */
 
 /*
- * AXVM_CREATE_VM with @cv (zero what you do not set: flags 0 is VMM
- * mode, AXVM_VM_MANAGED managed; max_vcpus; optional name, id,
- * pcpu_sets). Fills @vm and cv->id. On failure @vm is closed (fd -1).
+ * AXVM_CREATE_VM with @cv (zero what you do not set: flags 0 is a bare
+ * VM in VMM mode; AXVM_VM_MANAGED makes it managed, AXVM_VM_PLATFORM_PC
+ * gives it the PC platform when AXVM_CAP_PLATFORM_PC says the module has
+ * it; max_vcpus; optional name, id, pcpu_sets). Fills @vm and cv->id.
+ * On failure @vm is closed (fd -1).
  */
 int axvm_vm__create(struct axvm_vm *vm, int sys, struct axvm_create_vm *cv);
 /* AXVM_OPEN_VM: an existing VM, by id, with its flags. */
@@ -123,6 +125,13 @@ int axvm_vm__load_module(struct axvm_vm *vm, uint64_t gpa, const void *buf,
 /* AXVM_SET_ENTRY: every vCPU starts at @entry in @mode (AXVM_MODE_*). */
 int axvm_vm__set_entry(struct axvm_vm *vm, uint64_t entry, uint32_t mode);
 /*
+ * AXVM_SET_ENTRY with AXVM_ENTRY_AP (AXVM_CAP_AP_ENTRY): the APs (every
+ * vCPU but 0) start at @entry, in the mode of the VM's entry, so set
+ * that first. Without it they start at the VM's entry, or on a PC
+ * platform VM wait for INIT/SIPI.
+ */
+int axvm_vm__set_ap_entry(struct axvm_vm *vm, uint64_t entry);
+/*
  * AXVM_CREATE_VCPU @id, recorded in vm->vcpus; in VMM mode its struct
  * axvm_run is mapped too. Create the vCPUs you run before finalize.
  */
@@ -143,8 +152,23 @@ int axvm_vm__stop(struct axvm_vm *vm);		/* -> stopped */
 int axvm_vm__restart(struct axvm_vm *vm);	/* stopped -> running */
 int axvm_vm__destroy(struct axvm_vm *vm);	/* managed, not running */
 
-/* Raise IRQ line @line of vCPU @vcpu (vector 0x20 + line); any thread. */
+/*
+ * Raise IRQ line @line of vCPU @vcpu (vector 0x20 + line); any thread.
+ * Bare VMs only: a PC platform VM's interrupts go through the next two.
+ */
 int axvm_vm__irq_line(struct axvm_vm *vm, uint32_t vcpu, uint32_t line);
+/*
+ * AXVM_SET_GSI (AXVM_CAP_SET_GSI), PC platform VMs: drive interrupt line
+ * @gsi (0-23) to @level (0 or 1), as a device would; an edge interrupt
+ * is level 1, then 0. Any thread.
+ */
+int axvm_vm__set_gsi(struct axvm_vm *vm, uint32_t gsi, uint32_t level);
+/*
+ * AXVM_SIGNAL_MSI (AXVM_CAP_SIGNAL_MSI), PC platform VMs: the write of
+ * @data to @address (0xfeeXXXXX) a PCI device makes to signal an MSI.
+ * Any thread.
+ */
+int axvm_vm__signal_msi(struct axvm_vm *vm, uint64_t address, uint32_t data);
 /* AXVM_GET_CONSOLE_FD; @flags 0 or O_NONBLOCK. The console fd. */
 int axvm_vm__console(struct axvm_vm *vm, int flags);
 

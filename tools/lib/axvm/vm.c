@@ -140,6 +140,13 @@ int axvm_vm__set_entry(struct axvm_vm *vm, uint64_t entry, uint32_t mode)
 	return ioctl(vm->fd, AXVM_SET_ENTRY, &e);
 }
 
+int axvm_vm__set_ap_entry(struct axvm_vm *vm, uint64_t entry)
+{
+	struct axvm_entry e = { .entry = entry, .flags = AXVM_ENTRY_AP };
+
+	return ioctl(vm->fd, AXVM_SET_ENTRY, &e);
+}
+
 struct axvm_vcpu *axvm_vm__add_vcpu(struct axvm_vm *vm, uint32_t id)
 {
 	struct axvm_vcpu *vcpu;
@@ -215,6 +222,20 @@ int axvm_vm__irq_line(struct axvm_vm *vm, uint32_t vcpu, uint32_t line)
 	struct axvm_irq irq = { .vcpu = vcpu, .irq = line };
 
 	return ioctl(vm->fd, AXVM_IRQ_LINE, &irq);
+}
+
+int axvm_vm__set_gsi(struct axvm_vm *vm, uint32_t gsi, uint32_t level)
+{
+	struct axvm_gsi g = { .gsi = gsi, .level = level };
+
+	return ioctl(vm->fd, AXVM_SET_GSI, &g);
+}
+
+int axvm_vm__signal_msi(struct axvm_vm *vm, uint64_t address, uint32_t data)
+{
+	struct axvm_msi msi = { .address = address, .data = data };
+
+	return ioctl(vm->fd, AXVM_SIGNAL_MSI, &msi);
 }
 
 int axvm_vm__console(struct axvm_vm *vm, int flags)
