@@ -53,9 +53,14 @@ struct ldr_elf {
 #define MB_HDR_BASE_SIZE	12
 #define MB_HDR_ADDR_SIZE	32
 
-static bool ldr_in_window(u64 start, u64 end)
+static bool ldr_in_window(u64 win, u64 start, u64 end)
 {
-	return start < AXVM_LOADER_WIN_END && AXVM_LOADER_WIN_START < end;
+	return start < win + AXVM_LOADER_WIN_SIZE && win < end;
+}
+
+static u64 ldr_mb_info_gpa(const struct axvm_aspace *as)
+{
+	return axvm_loader_win(as) + AXVM_MB_INFO_OFF;
 }
 
 /*
@@ -85,11 +90,12 @@ static int ldr_check_seg(struct axvm_aspace *as, size_t size,
 	if (!axvm_aspace_is_ram(as, s->paddr, s->memsz))
 		return ldr_refuse(-EFAULT, "segment %#llx+%#llx is not in RAM",
 				  s->paddr, s->memsz);
-	if (mode != AXVM_MODE_REAL && ldr_in_window(s->paddr, end))
+	if (mode != AXVM_MODE_REAL &&
+	    ldr_in_window(axvm_loader_win(as), s->paddr, end))
 		return ldr_refuse(-EBUSY,
 				  "segment %#llx+%#llx overlaps the loader window %#llx-%#llx",
-				  s->paddr, s->memsz, AXVM_LOADER_WIN_START,
-				  AXVM_LOADER_WIN_END - 1);
+				  s->paddr, s->memsz, axvm_loader_win(as),
+				  axvm_loader_win(as) + AXVM_LOADER_WIN_SIZE - 1);
 	return 0;
 }
 
@@ -418,6 +424,7 @@ struct ldr_mb_page {
 	u8 buf[AXVM_MB_INFO_MAX];
 	size_t used;
 	bool full;
+	u64 gpa;		/* where it goes */
 };
 
 /* Room for @len bytes (8-aligned): its guest address, or 0 when full. */
@@ -431,7 +438,7 @@ static u32 ldr_mb_take(struct ldr_mb_page *pg, const void *data, size_t len)
 	}
 	memcpy(pg->buf + at, data, len);
 	pg->used = at + len;
-	return AXVM_MB_INFO_GPA + at;
+	return pg->gpa + at;
 }
 
 static u32 ldr_mb_string(struct ldr_mb_page *pg, const char *str)
@@ -470,6 +477,7 @@ int axvm_mb_write_info(struct axvm_aspace *as, const struct axvm_mb_boot *boot)
 	pg = kzalloc(sizeof(*pg), GFP_KERNEL_ACCOUNT);
 	if (!pg)
 		return -ENOMEM;
+	pg->gpa = ldr_mb_info_gpa(as);
 	pg->used = sizeof(info);
 
 	info.mem_lower = ldr_ram_run(as, 0, SZ_512K + SZ_128K) >> 10;
@@ -483,11 +491,11 @@ int axvm_mb_write_info(struct axvm_aspace *as, const struct axvm_mb_boot *boot)
 	if (boot->nr_mods) {
 		info.flags |= AXVM_MB_INFO_MODS;
 		info.mods_count = boot->nr_mods;
-		info.mods_addr = AXVM_MB_INFO_GPA + at;
+		info.mods_addr = ldr_mb_info_gpa(as) + at;
 	}
-	info.mmap_addr = AXVM_MB_INFO_GPA + ALIGN(pg->used, 8);
+	info.mmap_addr = ldr_mb_info_gpa(as) + ALIGN(pg->used, 8);
 	axvm_aspace_iterate_regions(as, ldr_mb_mmap_region, pg);
-	info.mmap_length = AXVM_MB_INFO_GPA + pg->used - info.mmap_addr;
+	info.mmap_length = ldr_mb_info_gpa(as) + pg->used - info.mmap_addr;
 	for (i = 0; i < boot->nr_mods && !pg->full; i++) {
 		mod.start = boot->mods[i].start;
 		mod.end = boot->mods[i].end;
@@ -503,21 +511,82 @@ int axvm_mb_write_info(struct axvm_aspace *as, const struct axvm_mb_boot *boot)
 				 AXVM_MB_INFO_MAX);
 	} else {
 		memcpy(pg->buf, &info, sizeof(info));
-		ret = axvm_aspace_write(as, AXVM_MB_INFO_GPA, pg->buf, pg->used);
+		ret = axvm_aspace_write(as, ldr_mb_info_gpa(as), pg->buf, pg->used);
 	}
 	kfree(pg);
 	return ret;
 }
 AXVM_EXPORT_FOR_TESTS(axvm_mb_write_info);
 
+/* Does a loadable byte of the Multiboot kernel fall in the window at @win? */
+static bool ldr_mb_hits(const void *img, size_t size, size_t off, u32 flags,
+			u64 win)
+{
+	struct ldr_elf elf;
+	struct ldr_seg s;
+	unsigned int i;
+	u64 end;
+	u32 type;
+
+	/* A bad kernel: the load that follows says why. */
+	if (flags & AXVM_MB_FLAG_ADDRESS) {
+		if (ldr_mb_addr_seg(img, size, off, &s, &end))
+			return false;
+		return s.memsz && !check_add_overflow(s.paddr, s.memsz, &end) &&
+		       ldr_in_window(win, s.paddr, end);
+	}
+	if (ldr_elf_header(img, size, true, &elf))
+		return false;
+	for (i = 0; i < elf.phnum; i++) {
+		ldr_elf_phdr(img, &elf, i, &type, &s);
+		if (type == PT_LOAD && s.memsz &&
+		    !check_add_overflow(s.paddr, s.memsz, &end) &&
+		    ldr_in_window(win, s.paddr, end))
+			return true;
+	}
+	return false;
+}
+
+/* The kernel's bytes and its information, in the window chosen. */
+static int ldr_load_mb_kernel(struct axvm_aspace *as, const void *img,
+			      size_t size, size_t off, u32 flags,
+			      struct axvm_boot_regs *regs, u64 *mb_entry)
+{
+	struct ldr_seg s;
+	int ret;
+
+	if (!axvm_aspace_is_ram(as, ldr_mb_info_gpa(as), sizeof(struct axvm_mb_info)))
+		return ldr_refuse(-EFAULT,
+				  "no RAM at %#llx for the Multiboot information",
+				  ldr_mb_info_gpa(as));
+
+	if (flags & AXVM_MB_FLAG_ADDRESS) {
+		ret = ldr_mb_addr_seg(img, size, off, &s, mb_entry);
+		if (!ret)
+			ret = ldr_check_seg(as, size, &s, AXVM_MODE_PROTECTED,
+					    SZ_4G);
+		if (!ret)
+			ret = ldr_load_seg(as, img, &s, &regs->end);
+	} else {
+		u32 elf_mode;
+
+		ret = ldr_load_elf(as, img, size, true, mb_entry, &elf_mode,
+				   &regs->end);
+	}
+	if (ret)
+		return ret;
+	/* Memory only: the VM adds the command line and modules it keeps. */
+	return axvm_mb_write_info(as, &(struct axvm_mb_boot){});
+}
+
 static int ldr_load_multiboot(struct axvm_aspace *as, const void *img,
 			      size_t size, u64 *entry, u32 *mode,
 			      struct axvm_boot_regs *regs)
 {
-	struct ldr_seg s;
 	size_t off;
 	u64 mb_entry;
 	u32 flags, unknown;
+	bool moved;
 	int ret;
 
 	ret = ldr_mb_find(img, size, &off);
@@ -528,36 +597,26 @@ static int ldr_load_multiboot(struct axvm_aspace *as, const void *img,
 	if (unknown)
 		return ldr_refuse(-EOPNOTSUPP,
 				  "Multiboot header requires features %#x", unknown);
-	if (!axvm_aspace_is_ram(as, AXVM_MB_INFO_GPA, sizeof(struct axvm_mb_info)))
-		return ldr_refuse(-EFAULT,
-				  "no RAM at %#llx for the Multiboot information",
-				  AXVM_MB_INFO_GPA);
-
-	if (flags & AXVM_MB_FLAG_ADDRESS) {
-		ret = ldr_mb_addr_seg(img, size, off, &s, &mb_entry);
-		if (!ret)
-			ret = ldr_check_seg(as, size, &s, AXVM_MODE_PROTECTED,
-					    SZ_4G);
-		if (!ret)
-			ret = ldr_load_seg(as, img, &s, &regs->end);
-	} else {
-		u32 elf_mode;
-
-		ret = ldr_load_elf(as, img, size, true, &mb_entry, &elf_mode,
-				   &regs->end);
+	/*
+	 * A kernel loaded first over the usual window moves the window
+	 * below it (loader.h), when it does not overlap that one too.
+	 */
+	moved = !as->loader_used && !as->loader_win &&
+		ldr_mb_hits(img, size, off, flags, AXVM_LOADER_WIN_START) &&
+		!ldr_mb_hits(img, size, off, flags, AXVM_LOADER_WIN_LOW);
+	if (moved)
+		as->loader_win = AXVM_LOADER_WIN_LOW;
+	ret = ldr_load_mb_kernel(as, img, size, off, flags, regs, &mb_entry);
+	if (ret) {
+		if (moved)
+			as->loader_win = 0;
+		return ret;
 	}
-	if (ret)
-		return ret;
-
-	/* Memory only: the VM adds the command line and modules it keeps. */
-	ret = axvm_mb_write_info(as, &(struct axvm_mb_boot){});
-	if (ret)
-		return ret;
 	*entry = mb_entry;
 	*mode = AXVM_MODE_PROTECTED;
 	regs->set = true;
 	regs->rax = AXVM_MB_BOOT_MAGIC;
-	regs->rbx = AXVM_MB_INFO_GPA;
+	regs->rbx = ldr_mb_info_gpa(as);
 	return 0;
 }
 
@@ -583,10 +642,16 @@ int axvm_load_image(struct axvm_aspace *as, const void *img, size_t size,
 			return ret;
 		break;
 	case AXVM_IMAGE_MULTIBOOT:
-		return ldr_load_multiboot(as, img, size, entry, mode, regs);
+		ret = ldr_load_multiboot(as, img, size, entry, mode, regs);
+		if (ret)
+			return ret;
+		as->loader_used = true;
+		return 0;
 	default:
 		return ldr_refuse(-EINVAL, "unknown format %u", format);
 	}
+	/* From now on the window stays where it is (loader.h). */
+	as->loader_used = true;
 	regs->set = false;
 	regs->rax = 0;
 	regs->rbx = 0;

@@ -5,19 +5,22 @@
  * (DESIGN.md §4, "Images").
  *
  * Guest-physical layout the loader relies on, for the protected and
- * long modes (a real-mode guest owns all of low memory):
+ * long modes (a real-mode guest owns all of low memory): a window of
+ * seven pages, at 0x9000 (as->loader_win):
  *
- *   0x9000 - 0x9fff  the backend's GDT (and what it keeps next to it)
- *   0xa000 - 0xafff  Multiboot information (struct axvm_mb_info at
- *                    0xa000; the rest of the page is kept for the
- *                    command line and the module list that come next)
- *   0xb000 - 0xffff  the backend's (long-mode page tables); in long mode,
- *                    which has no Multiboot information, the backend
- *                    may take 0xa000 - 0xafff as well
+ *   +0x0000  the backend's GDT (and what it keeps next to it)
+ *   +0x1000  Multiboot information (struct axvm_mb_info at its start;
+ *            the rest of the page is kept for the command line and the
+ *            module list that come next)
+ *   +0x2000 - +0x6fff  the backend's (long-mode page tables); in long
+ *            mode, which has no Multiboot information, the backend may
+ *            take +0x1000 as well
  *
- * No image byte may land in [AXVM_LOADER_WIN_START, AXVM_LOADER_WIN_END)
- * when the guest is entered in protected or long mode: such an image is
- * refused with -EBUSY.
+ * No image byte may land in the window when the guest is entered in
+ * protected or long mode: such an image is refused with -EBUSY. One
+ * exception: a Multiboot kernel loaded first whose segments overlap
+ * 0x9000-0xffff (kvm-unit-tests' realmode.flat lives at 0x8000) moves
+ * the window to 0x1000-0x7fff (EBX = 0x2000), if that is free of it.
  *
  * Context: may sleep (guest RAM is populated on write). The caller
  * serialises loads against anything else that changes the VM (the VM is
@@ -29,22 +32,32 @@
 #include <linux/types.h>
 #include "mm.h"
 
-#define AXVM_LOADER_WIN_START	0x9000ULL
-#define AXVM_LOADER_WIN_END	0x10000ULL	/* one past the end */
+#define AXVM_LOADER_WIN_START	0x9000ULL	/* the usual window */
+#define AXVM_LOADER_WIN_LOW	0x1000ULL	/* the other (above) */
+#define AXVM_LOADER_WIN_SIZE	0x7000ULL
+#define AXVM_LOADER_WIN_END	(AXVM_LOADER_WIN_START + AXVM_LOADER_WIN_SIZE)
 /*
  * The window's pages, one contract for the loader and the backend that
  * writes the entry state (arch/x86/svm/entry.c): the GDT, and in long
  * mode the page tables (PML4, PDPT, four page directories) from
- * AXVM_LOADER_PT_GPA to the end of the window.
+ * AXVM_LOADER_PT_OFF to the end of the window.
  */
-#define AXVM_LOADER_GDT_GPA	0x9000ULL
-#define AXVM_LOADER_PT_GPA	0xa000ULL
+#define AXVM_LOADER_GDT_OFF	0x0000ULL
+#define AXVM_LOADER_PT_OFF	0x1000ULL
+
+/* Where @as's window starts. */
+static inline u64 axvm_loader_win(const struct axvm_aspace *as)
+{
+	return as->loader_win ?: AXVM_LOADER_WIN_START;
+}
 
 /* Multiboot v1 (the protocol kvm-unit-tests uses). */
 #define AXVM_MB_HEADER_MAGIC	0x1BADB002u
 #define AXVM_MB_BOOT_MAGIC	0x2BADB002u	/* EAX at entry */
 #define AXVM_MB_SEARCH_BYTES	8192		/* header within these, 4-aligned */
-#define AXVM_MB_INFO_GPA	0xa000ULL	/* EBX at entry */
+#define AXVM_MB_INFO_OFF	0x1000ULL	/* in the window: EBX at entry */
+/* ... which is here, unless the kernel moved the window. */
+#define AXVM_MB_INFO_GPA	(AXVM_LOADER_WIN_START + AXVM_MB_INFO_OFF)
 #define AXVM_MB_INFO_MAX	0x1000ULL
 
 /* Header flags: bits 0-15 are requirements, 16-31 optional. */
@@ -113,8 +126,9 @@ struct axvm_boot_regs {
  *	AXVM_MODE_PROTECTED for an ELF32 (EM_386). Only ET_EXEC.
  * @format AXVM_IMAGE_MULTIBOOT: Multiboot v1: by the header's address
  *	fields (flag 16) or else as an ELF32; the Multiboot information is
- *	written at AXVM_MB_INFO_GPA; *@mode = AXVM_MODE_PROTECTED and
- *	@regs gives EAX = AXVM_MB_BOOT_MAGIC, EBX = AXVM_MB_INFO_GPA.
+ *	written in the window (AXVM_MB_INFO_GPA unless the kernel moved
+ *	it); *@mode = AXVM_MODE_PROTECTED and @regs gives EAX =
+ *	AXVM_MB_BOOT_MAGIC, EBX = the information's address.
  * @gpa is used by AXVM_IMAGE_RAW only. @regs->set is false for the
  * formats without entry registers.
  *
@@ -154,7 +168,7 @@ struct axvm_mb_boot {
 };
 
 /*
- * (Re)write the Multiboot information at AXVM_MB_INFO_GPA: the memory
+ * (Re)write the Multiboot information in @as's window: the memory
  * sizes, a memory map of @as's RAM regions, and @boot's command line and
  * modules. Everything lives in the information's page: the structure,
  * then the module list, the memory map and the strings.

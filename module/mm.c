@@ -333,6 +333,9 @@ void axvm_aspace_reset(struct axvm_aspace *as)
 	struct rb_node *n;
 
 	mutex_lock(&as->lock);
+	/* The images are loaded again, in order: they choose again. */
+	as->loader_win = 0;
+	as->loader_used = false;
 	for (n = rb_first(&as->regions); n; n = rb_next(n)) {
 		struct axvm_region *r = rb_entry(n, struct axvm_region, node);
 

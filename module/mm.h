@@ -50,6 +50,14 @@ struct axvm_aspace {
 	u64 populated_bytes;		/* RAM frames allocated so far */
 	u64 limit_bytes;		/* max mapped_bytes; 0 = none */
 	u64 unmap_gen;			/* bumped when mappings are removed */
+	/*
+	 * The guest memory the loader and the backend keep for themselves
+	 * (loader.h): where the window starts (0: the usual place), and
+	 * whether an image has been loaded since the last reset (which
+	 * pins the window).
+	 */
+	u64 loader_win;
+	bool loader_used;
 };
 
 int axvm_aspace_init(struct axvm_aspace *as, const struct axvm_hal_ops *hal,

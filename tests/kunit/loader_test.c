@@ -703,6 +703,57 @@ static void mb_elf_loads(struct kunit *test)
 	expect_fill(test, MBE_PADDR + MBE_FILESZ, 0, MBE_MEMSZ - MBE_FILESZ);
 }
 
+/*
+ * A Multiboot kernel loaded first over 0x9000-0xffff (kvm-unit-tests'
+ * realmode.flat) moves the window to 0x1000: EBX and the information
+ * go there, and from then on the moved window is what images must not
+ * overlap. After RESTART's reset the kernel moves it again.
+ */
+static void mb_moves_the_window(struct kunit *test)
+{
+	const struct patch p[] = { PH32(0, p_paddr, 0x8000),
+				   PH32(0, p_memsz, 0x3000) };
+	size_t size;
+	u8 *img = build(test, MB_ELF, &size);
+	struct axvm_mb_info info;
+	struct outs o;
+
+	apply(test, img, size, p, ARRAY_SIZE(p));
+	KUNIT_ASSERT_EQ(test, load(test, img, size, AXVM_IMAGE_MULTIBOOT, 0,
+				   AXVM_MODE_LONG, &o), 0);
+	KUNIT_EXPECT_EQ(test, axvm_loader_win(fx_as(test)),
+			AXVM_LOADER_WIN_LOW);
+	KUNIT_EXPECT_EQ(test, o.regs.rbx, AXVM_LOADER_WIN_LOW + AXVM_MB_INFO_OFF);
+	expect_bytes(test, 0x8000, img + MBE_DATA, MBE_FILESZ);
+	KUNIT_ASSERT_EQ(test, axvm_aspace_read(fx_as(test), o.regs.rbx, &info,
+					       sizeof(info)), 0);
+	KUNIT_EXPECT_EQ(test, info.mem_lower, 640u);
+	/* The usual window is the kernel's now; the moved one is kept. */
+	KUNIT_EXPECT_EQ(test, load(test, img, 16, AXVM_IMAGE_RAW, 0x2000,
+				   AXVM_MODE_PROTECTED, &o), -EBUSY);
+	axvm_aspace_reset(fx_as(test));
+	KUNIT_EXPECT_EQ(test, axvm_loader_win(fx_as(test)),
+			AXVM_LOADER_WIN_START);
+}
+
+/* Anything loaded before the kernel pins the window. */
+static void mb_window_pinned_by_earlier_image(struct kunit *test)
+{
+	const struct patch p[] = { PH32(0, p_paddr, 0x8000),
+				   PH32(0, p_memsz, 0x3000) };
+	size_t size;
+	u8 *img = build(test, MB_ELF, &size);
+	struct outs o;
+
+	apply(test, img, size, p, ARRAY_SIZE(p));
+	KUNIT_ASSERT_EQ(test, load(test, img, 16, AXVM_IMAGE_RAW, 0x200000,
+				   AXVM_MODE_PROTECTED, &o), 0);
+	KUNIT_EXPECT_EQ(test, load(test, img, size, AXVM_IMAGE_MULTIBOOT, 0,
+				   AXVM_MODE_LONG, &o), -EBUSY);
+	KUNIT_EXPECT_EQ(test, axvm_loader_win(fx_as(test)),
+			AXVM_LOADER_WIN_START);
+}
+
 static void mb_info_contents(struct kunit *test)
 {
 	struct axvm_mb_info info, zero = {};
@@ -1005,8 +1056,9 @@ static const struct img_bad mb_bad_cases[] = {
 	{ "not an ELF, no address fields", MB_ADDR,
 	  { MBA(1, AXVM_MB_FLAG_MEMORY) }, .resum = true,
 	  .err = -ENOEXEC },
-	{ "ELF32 segment in the window", MB_ELF,
-	  { PH32(0, p_paddr, AXVM_LOADER_WIN_START) }, .err = -EBUSY },
+	/* Over both windows (0x7800-0x9800): the window cannot move. */
+	{ "ELF32 segment in both windows", MB_ELF,
+	  { PH32(0, p_paddr, 0x7800) }, .err = -EBUSY },
 	{ "ELF32 segment in the hole", MB_ELF,
 	  { PH32(0, p_paddr, HOLE_GPA) }, .err = -EFAULT },
 	{ "ELF32 filesz > memsz", MB_ELF,
@@ -1029,9 +1081,9 @@ static const struct img_bad mb_bad_cases[] = {
 	  { MBA2(3, HOLE_GPA + MBA_HDR, HOLE_GPA),
 	    MBA2(5, HOLE_GPA + 0x1800, HOLE_GPA + 0x3000) },
 	  .err = -EFAULT },
-	{ "address load into the window", MB_ADDR,
-	  { MBA2(3, 0x8000 + MBA_HDR, 0x8000),
-	    MBA2(5, 0x9800, 0xb000) }, .err = -EBUSY },
+	{ "address load into both windows", MB_ADDR,
+	  { MBA2(3, 0x7000 + MBA_HDR, 0x7000),
+	    MBA2(5, 0x8800, 0xa000) }, .err = -EBUSY },
 	{ "address load past 4 GiB", MB_ADDR,
 	  { MBA2(3, 0xfffff000 + MBA_HDR, 0xfffff000),
 	    MBA2(5, 0, 0) }, .err = -EINVAL },
@@ -1053,6 +1105,8 @@ static void mb_refused(struct kunit *test)
 
 static struct kunit_case loader_cases[] = {
 	KUNIT_CASE(raw_loads_across_pages),
+	KUNIT_CASE(mb_moves_the_window),
+	KUNIT_CASE(mb_window_pinned_by_earlier_image),
 	KUNIT_CASE(raw_keeps_callers_mode),
 	KUNIT_CASE(raw_real_mode_may_cover_window),
 	KUNIT_CASE(raw_in_second_region),

@@ -14,14 +14,16 @@
  *              code), EFER = LME|LMA, CR3 = identity map of the low 4 GiB
  *              by 2 MiB pages
  *
- * The loader's structures, written into guest RAM here (the image must
- * not overlap 0x9000-0xffff in protected and long mode):
- *   0x9000  GDT: null, 0x08 code of the mode, 0x10 flat data, 0x18 the
- *           other code (32-bit in long mode, 64-bit in protected mode)
- *   0xa000  PML4 (long mode only; so are the next two)
- *   0xb000  PDPT: four entries
- *   0xc000  four page directories, 0xc000-0xffff
- * Protected mode leaves 0xa000-0xffff to the loader (Multiboot info).
+ * The loader's structures, written into guest RAM here, in the VM's
+ * loader window (module/loader.h: 0x9000-0xffff, which the images must
+ * not overlap in protected and long mode; 0x1000-0x7fff when a
+ * Multiboot kernel moved it):
+ *   +0x0000  GDT: null, 0x08 code of the mode, 0x10 flat data, 0x18 the
+ *            other code (32-bit in long mode, 64-bit in protected mode)
+ *   +0x1000  PML4 (long mode only; so are the next two)
+ *   +0x2000  PDPT: four entries
+ *   +0x3000  four page directories, to the end of the window
+ * Protected mode leaves +0x1000 on to the loader (Multiboot info).
  */
 #include <linux/slab.h>
 #include <asm/fpu/api.h>
@@ -31,13 +33,13 @@
 #include "loader.h"
 #include "svm.h"
 
-#define ENTRY_GDT	AXVM_LOADER_GDT_GPA
-#define ENTRY_PML4	AXVM_LOADER_PT_GPA
-#define ENTRY_PDPT	(ENTRY_PML4 + 0x1000)
-#define ENTRY_PD	(ENTRY_PML4 + 0x2000)	/* four of them */
-/* The GDT and the tables lie inside the loader's window. */
-static_assert(ENTRY_GDT == AXVM_LOADER_WIN_START);
-static_assert(ENTRY_PD + 4 * 0x1000 == AXVM_LOADER_WIN_END);
+/* In the VM's loader window (loader.h: 0x9000, or 0x1000 if it moved). */
+#define ENTRY_GDT(vm)	(axvm_loader_win(&(vm)->aspace) + AXVM_LOADER_GDT_OFF)
+#define ENTRY_PML4(vm)	(axvm_loader_win(&(vm)->aspace) + AXVM_LOADER_PT_OFF)
+#define ENTRY_PDPT(vm)	(ENTRY_PML4(vm) + 0x1000)
+#define ENTRY_PD(vm)	(ENTRY_PML4(vm) + 0x2000)	/* four of them */
+/* The GDT and the tables lie inside the window. */
+static_assert(AXVM_LOADER_PT_OFF + 0x2000 + 4 * 0x1000 == AXVM_LOADER_WIN_SIZE);
 
 #define GDT_CODE64	0x00af9b000000ffffULL	/* L, P, DPL0, exec/read */
 #define GDT_CODE32	0x00cf9b000000ffffULL	/* D, G, P, exec/read */
@@ -65,7 +67,7 @@ static int axvm_svm_write_gdt(struct axvm *vm, u32 mode)
 		mode == AXVM_MODE_LONG ? GDT_CODE32 : GDT_CODE64,
 	};
 
-	return axvm_aspace_write(&vm->aspace, ENTRY_GDT, gdt, sizeof(gdt));
+	return axvm_aspace_write(&vm->aspace, ENTRY_GDT(vm), gdt, sizeof(gdt));
 }
 
 /* PML4 -> PDPT -> 4 PDs of 512 2 MiB pages: GVA = GPA below 4 GiB. */
@@ -77,13 +79,13 @@ static int axvm_svm_write_page_tables(struct axvm *vm)
 	t = kzalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
-	t[0] = ENTRY_PDPT | PTE_P | PTE_RW;
-	ret = axvm_aspace_write(&vm->aspace, ENTRY_PML4, t, PAGE_SIZE);
+	t[0] = ENTRY_PDPT(vm) | PTE_P | PTE_RW;
+	ret = axvm_aspace_write(&vm->aspace, ENTRY_PML4(vm), t, PAGE_SIZE);
 	if (ret)
 		goto out_free;
 	for (i = 0; i < 4; i++)
-		t[i] = (ENTRY_PD + i * PAGE_SIZE) | PTE_P | PTE_RW;
-	ret = axvm_aspace_write(&vm->aspace, ENTRY_PDPT, t, PAGE_SIZE);
+		t[i] = (ENTRY_PD(vm) + i * PAGE_SIZE) | PTE_P | PTE_RW;
+	ret = axvm_aspace_write(&vm->aspace, ENTRY_PDPT(vm), t, PAGE_SIZE);
 	if (ret)
 		goto out_free;
 	for (i = 0; i < 4 * 512; i++) {
@@ -91,7 +93,7 @@ static int axvm_svm_write_page_tables(struct axvm *vm)
 		if (i % 512 != 511)
 			continue;
 		ret = axvm_aspace_write(&vm->aspace,
-					ENTRY_PD + (i / 512) * PAGE_SIZE, t,
+					ENTRY_PD(vm) + (i / 512) * PAGE_SIZE, t,
 					PAGE_SIZE);
 		if (ret)
 			goto out_free;
@@ -186,17 +188,17 @@ int axvm_svm_vcpu_reset(struct axvm_vcpu *vcpu, u64 entry, u32 mode)
 	case AXVM_MODE_PROTECTED:
 		axvm_svm_set_segs(save, 0x08, ATTR_CODE32, 0x10, ATTR_DATA32,
 			     0xffffffff);
-		save->gdtr = (struct vmcb_seg){ .base = ENTRY_GDT, .limit = 31 };
+		save->gdtr = (struct vmcb_seg){ .base = ENTRY_GDT(vm), .limit = 31 };
 		save->cr0 = X86_CR0_PE | X86_CR0_ET;
 		save->efer = EFER_SVME;
 		break;
 	case AXVM_MODE_LONG:
 		axvm_svm_set_segs(save, 0x08, ATTR_CODE64, 0x10, ATTR_DATA32,
 			     0xffffffff);
-		save->gdtr = (struct vmcb_seg){ .base = ENTRY_GDT, .limit = 31 };
+		save->gdtr = (struct vmcb_seg){ .base = ENTRY_GDT(vm), .limit = 31 };
 		save->cr0 = X86_CR0_PG | X86_CR0_WP | X86_CR0_NE | X86_CR0_ET |
 			    X86_CR0_MP | X86_CR0_PE;
-		save->cr3 = ENTRY_PML4;
+		save->cr3 = ENTRY_PML4(vm);
 		save->cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 		save->efer = EFER_LME | EFER_LMA | EFER_SVME;
 		break;
