@@ -15,14 +15,13 @@
 #include "console.h"
 #include "kunit_export.h"
 
+/* In enum order; the enum's values are 0 to AXVM_VM_STOPPED. */
 static const char * const axvm_state_names[] = {
-	[AXVM_VM_LOADING]	= "loading",
-	[AXVM_VM_LOADED]	= "loaded",
-	[AXVM_VM_RUNNING]	= "running",
-	[AXVM_VM_SUSPENDED]	= "suspended",
-	[AXVM_VM_STOPPING]	= "stopping",
-	[AXVM_VM_STOPPED]	= "stopped",
+#define AXVM_VM_STATE(id, name) (name),
+#include <axvm/vm_states.h>
+#undef AXVM_VM_STATE
 };
+static_assert(ARRAY_SIZE(axvm_state_names) == AXVM_VM_STOPPED + 1);
 
 const char *axvm_vm_state_name(u32 state)
 {

@@ -1397,6 +1397,17 @@ static void vm_lock_all_vcpus_of_largest_vm(struct kunit *test)
 			      "lockdep turned itself off (see dmesg)");
 }
 
+/* The names of include/axvm/vm_states.h, in the enum's order. */
+static void vm_state_names(struct kunit *test)
+{
+	KUNIT_EXPECT_STREQ(test, axvm_vm_state_name(AXVM_VM_LOADING), "loading");
+	KUNIT_EXPECT_STREQ(test, axvm_vm_state_name(AXVM_VM_SUSPENDED),
+			   "suspended");
+	KUNIT_EXPECT_STREQ(test, axvm_vm_state_name(AXVM_VM_STOPPED), "stopped");
+	KUNIT_EXPECT_STREQ(test, axvm_vm_state_name(AXVM_VM_STOPPED + 1),
+			   "invalid");
+}
+
 static struct kunit_case vm_cases[] = {
 	KUNIT_CASE_PARAM(vm_create_matrix, vm_create_gen_params),
 	KUNIT_CASE(vm_limit_enospc),
@@ -1431,6 +1442,7 @@ static struct kunit_case vm_cases[] = {
 	KUNIT_CASE(vm_stop_request_reason),
 	KUNIT_CASE(vm_info_fields),
 	KUNIT_CASE(vm_info_flags_managed),
+	KUNIT_CASE(vm_state_names),
 	KUNIT_CASE(vm_find_returns_a_reference),
 	KUNIT_CASE(vm_find_unknown),
 	KUNIT_CASE(vm_list_ids),

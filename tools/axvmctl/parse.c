@@ -215,12 +215,9 @@ const char *platform_name(uint32_t vm_flags)
 const char *state_name(unsigned int state)
 {
 	static const char *const names[] = {
-		[AXVM_VM_LOADING] = "loading",
-		[AXVM_VM_LOADED] = "loaded",
-		[AXVM_VM_RUNNING] = "running",
-		[AXVM_VM_SUSPENDED] = "suspended",
-		[AXVM_VM_STOPPING] = "stopping",
-		[AXVM_VM_STOPPED] = "stopped",
+#define AXVM_VM_STATE(id, name) [AXVM_VM_##id] = name,
+#include <axvm/vm_states.h>
+#undef AXVM_VM_STATE
 	};
 
 	return NAME_OF(names, state);
