@@ -6,7 +6,8 @@
  *  1. IA32_APIC_BASE says BSP, enabled, 0xfee00000; the APIC ID and
  *     version registers read 0 and 0x50014.
  *  2. A self IPI (ICR shorthand self) arrives, and not before STI.
- *  3. INIT, SIPI to all but self: each AP starts in real mode at the
+ *  3. INIT, SIPI to all but self (NR_APS of them: 3, or 2 and 4 in the
+ *     apic2 and apic4 builds): each AP starts in real mode at the
  *     trampoline copied to 0x8000 (vector 8), enters long mode with the
  *     BSP's page tables, enables its APIC and checks in with its APIC ID.
  *  4. Fixed IPIs to each AP by physical ID, one to all by broadcast
@@ -40,7 +41,11 @@
 #define APIC_ICR_HI	0x310
 #define IOAPIC		0xfec00000
 #define TRAMP		0x8000
-#define NR_APS		3
+#ifndef NR_APS
+#define NR_APS		3	/* the VM has NR_APS + 1 vCPUs */
+#endif
+/* Logical flat destination of every AP: LDR bit = APIC ID. */
+#define AP_MASK		(((1 << (NR_APS + 1)) - 2) << 24)
 
 #define V_SELF		0x40
 #define V_AP		0x41
@@ -139,7 +144,7 @@ _start:
 	movl $0xff000000, APIC_ICR_HI(%r15)
 	movl $V_AP, APIC_ICR_LO(%r15)		/* broadcast (includes us: masked) */
 	WAIT_FOR ipis, (2*NR_APS), 14
-	movl $0x0e000000, APIC_ICR_HI(%r15)	/* logical: APs 1, 2, 3 */
+	movl $AP_MASK, APIC_ICR_HI(%r15)	/* logical: every AP */
 	movl $(0x800 | V_AP), APIC_ICR_LO(%r15)
 	WAIT_FOR ipis, (3*NR_APS), 14
 	cmpq $(3 * NR_APS), ipis(%rip)

@@ -78,6 +78,8 @@ expect "16 vCPUs" "^RESULT vcpu0 exit 0x10$" -n 16 -h 16 -t 120 $G/smp.bin
 expect "PC platform: APIC, IPIs, INIT/SIPI, IOAPIC, 8259" "^apic ok$" -P -n 4 -t 120 $G/apic.bin
 expect "PC platform: SET_GSI and SIGNAL_MSI from userspace" "^gsi msi ok$" -P -n 4 -t 120 $G/apic.bin
 expect "PC platform: managed mode" "^apic ok$" -S -P -n 4 -t 120 $G/apic.bin
+expect "PC platform: 2 APs" "^apic ok$" -P -n 3 -t 120 $G/apic2.bin
+expect "PC platform: 4 APs, managed mode" "^apic ok$" -S -P -n 5 -t 120 $G/apic4.bin
 expect "debug registers and #DB" "^RESULT vcpu0 exit 0$" $G/dbg.bin
 expect "#AC reflected (or not checked)" "^RESULT vcpu0 exit (0|0xac)$" $G/ac.bin
 expect "INS/OUTS" "^RESULT vcpu0 exit 0$" $G/string_io.bin
