@@ -491,11 +491,11 @@ int axvm_mb_write_info(struct axvm_aspace *as, const struct axvm_mb_boot *boot)
 	if (boot->nr_mods) {
 		info.flags |= AXVM_MB_INFO_MODS;
 		info.mods_count = boot->nr_mods;
-		info.mods_addr = ldr_mb_info_gpa(as) + at;
+		info.mods_addr = pg->gpa + at;
 	}
-	info.mmap_addr = ldr_mb_info_gpa(as) + ALIGN(pg->used, 8);
+	info.mmap_addr = pg->gpa + ALIGN(pg->used, 8);
 	axvm_aspace_iterate_regions(as, ldr_mb_mmap_region, pg);
-	info.mmap_length = ldr_mb_info_gpa(as) + pg->used - info.mmap_addr;
+	info.mmap_length = pg->gpa + pg->used - info.mmap_addr;
 	for (i = 0; i < boot->nr_mods && !pg->full; i++) {
 		mod.start = boot->mods[i].start;
 		mod.end = boot->mods[i].end;
@@ -511,7 +511,7 @@ int axvm_mb_write_info(struct axvm_aspace *as, const struct axvm_mb_boot *boot)
 				 AXVM_MB_INFO_MAX);
 	} else {
 		memcpy(pg->buf, &info, sizeof(info));
-		ret = axvm_aspace_write(as, ldr_mb_info_gpa(as), pg->buf, pg->used);
+		ret = axvm_aspace_write(as, pg->gpa, pg->buf, pg->used);
 	}
 	kfree(pg);
 	return ret;

@@ -177,8 +177,8 @@ void axvm_vcpu_kick(struct axvm_vcpu *vcpu)
 	 */
 	if (cmpxchg(&vcpu->mode, AXVM_IN_GUEST_MODE,
 		    AXVM_EXITING_GUEST_MODE) == AXVM_IN_GUEST_MODE) {
-		/* On our own CPU it is not in the guest: the mode is enough. */
 		cpu = hal->vcpu_resides_on(hal, vcpu->vm->id, vcpu->id);
+		/* On our own CPU it is not in the guest: the mode is enough. */
 		if (cpu >= 0 && cpu != me)
 			hal->kick_cpu(hal, vcpu, cpu);
 	}

@@ -356,7 +356,7 @@ static void pc_ack_irq(struct axvm_vcpu *vcpu, int vector)
 {
 	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);
 
-	if (pcv->extint_vector >= 0 && pcv->extint_vector == vector)
+	if (pcv->extint_vector == vector)
 		pcv->extint_vector = -1;
 	else
 		axvm_lapic_ack(pcv->lapic, vector);
@@ -377,14 +377,15 @@ static bool pc_access(struct axvm_vcpu *vcpu, u32 space, u64 addr, u8 width,
 		if (!pc_pic_port(addr))
 			return false;
 		/* Wider accesses are bytes to consecutive ports. */
+		if (!write)
+			*val = 0;
 		for (i = 0; i < width; i++) {
 			if (write)
 				axvm_i8259_port_write(pc->pic, addr + i,
 						      *val >> (i * 8));
 			else
-				*val = (i ? *val : 0) |
-				       (u64)axvm_i8259_port_read(pc->pic,
-								 addr + i) << (i * 8);
+				*val |= (u64)axvm_i8259_port_read(pc->pic,
+								  addr + i) << (i * 8);
 		}
 		return true;
 	}
@@ -482,11 +483,6 @@ const struct axvm_platform_ops axvm_x86_pc_ops = {
 AXVM_EXPORT_FOR_TESTS(axvm_x86_pc_ops);
 
 /* ---- what the backend asks (pc.h) ---------------------------------------- */
-
-bool axvm_pc_active(struct axvm_vcpu *vcpu)
-{
-	return vcpu->vm->platform == &axvm_x86_pc_ops;
-}
 
 int axvm_pc_get_msr(struct axvm_vcpu *vcpu, u32 msr, u64 *val)
 {

@@ -9,6 +9,7 @@
 #define AXVM_X86_PC_H
 
 #include <linux/types.h>
+#include "axvm.h"
 #include "platform.h"
 
 struct axvm_vcpu;
@@ -31,7 +32,11 @@ struct axvm_pc_vcpu {
 
 extern const struct axvm_platform_ops axvm_x86_pc_ops;
 
-bool axvm_pc_active(struct axvm_vcpu *vcpu);
+/* Is @vcpu's VM a platform VM? Inline: every entry and exit asks. */
+static inline bool axvm_pc_active(struct axvm_vcpu *vcpu)
+{
+	return vcpu->vm->platform == &axvm_x86_pc_ops;
+}
 /* IA32_APIC_BASE and the x2APIC MSRs: 0, or -EINVAL for #GP. */
 int axvm_pc_get_msr(struct axvm_vcpu *vcpu, u32 msr, u64 *val);
 int axvm_pc_set_msr(struct axvm_vcpu *vcpu, u32 msr, u64 val);

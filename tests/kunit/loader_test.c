@@ -703,6 +703,17 @@ static void mb_elf_loads(struct kunit *test)
 	expect_fill(test, MBE_PADDR + MBE_FILESZ, 0, MBE_MEMSZ - MBE_FILESZ);
 }
 
+/* A Multiboot ELF at 0x8000-0xb000, as realmode.flat: over the window. */
+static u8 *build_mb_at_8000(struct kunit *test, size_t *size)
+{
+	const struct patch p[] = { PH32(0, p_paddr, 0x8000),
+				   PH32(0, p_memsz, 0x3000) };
+	u8 *img = build(test, MB_ELF, size);
+
+	apply(test, img, *size, p, ARRAY_SIZE(p));
+	return img;
+}
+
 /*
  * A Multiboot kernel loaded first over 0x9000-0xffff (kvm-unit-tests'
  * realmode.flat) moves the window to 0x1000: EBX and the information
@@ -711,14 +722,11 @@ static void mb_elf_loads(struct kunit *test)
  */
 static void mb_moves_the_window(struct kunit *test)
 {
-	const struct patch p[] = { PH32(0, p_paddr, 0x8000),
-				   PH32(0, p_memsz, 0x3000) };
 	size_t size;
-	u8 *img = build(test, MB_ELF, &size);
+	u8 *img = build_mb_at_8000(test, &size);
 	struct axvm_mb_info info;
 	struct outs o;
 
-	apply(test, img, size, p, ARRAY_SIZE(p));
 	KUNIT_ASSERT_EQ(test, load(test, img, size, AXVM_IMAGE_MULTIBOOT, 0,
 				   AXVM_MODE_LONG, &o), 0);
 	KUNIT_EXPECT_EQ(test, axvm_loader_win(fx_as(test)),
@@ -739,13 +747,10 @@ static void mb_moves_the_window(struct kunit *test)
 /* Anything loaded before the kernel pins the window. */
 static void mb_window_pinned_by_earlier_image(struct kunit *test)
 {
-	const struct patch p[] = { PH32(0, p_paddr, 0x8000),
-				   PH32(0, p_memsz, 0x3000) };
 	size_t size;
-	u8 *img = build(test, MB_ELF, &size);
+	u8 *img = build_mb_at_8000(test, &size);
 	struct outs o;
 
-	apply(test, img, size, p, ARRAY_SIZE(p));
 	KUNIT_ASSERT_EQ(test, load(test, img, 16, AXVM_IMAGE_RAW, 0x200000,
 				   AXVM_MODE_PROTECTED, &o), 0);
 	KUNIT_EXPECT_EQ(test, load(test, img, size, AXVM_IMAGE_MULTIBOOT, 0,

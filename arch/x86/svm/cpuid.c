@@ -8,7 +8,8 @@
  * RDPRU, perf and debug-store features (intercepted or host-only);
  * MCE/MCA, MTRR, TSC_ADJUST, SPEC_CTRL/IBRS/STIBP/SSBD/IBPB and every
  * other MSR-backed feature we do not emulate; the TSC deadline timer
- * (no APIC timer yet); x2APIC on bare VMs (platform VMs have it); XSAVES and XFD (IA32_XSS
+ * (no APIC timer yet); x2APIC on bare VMs (platform VMs have it);
+ * XSAVES and XFD (IA32_XSS
  * is not virtualized); TSX (HLE/RTM), WAITPKG, SGX, CET, AMX; topology
  * leaves (one core per vCPU, no SMT).
  * Set: leaf 1 ECX bit 31 (hypervisor); leaf 1 EBX[31:24] = the vCPU id
@@ -154,11 +155,6 @@ static void axvm_svm_cpuid_xsave(const struct axvm_svm_cpuid_ctx *ctx, u32 sub,
 }
 
 /*
- * The guest's CPUID(@leaf, @sub) into r[0..3] = EAX, EBX, ECX, EDX.
- * Pure: the host's answers come from @ctx->host, so KUnit can feed any.
- */
-
-/*
  * Leaf 1 EDX and its AMD mirror in 0x80000001: the host's features we
  * allow; the APIC bit follows IA32_APIC_BASE.EN (SDM 10.4.3).
  */
@@ -170,6 +166,11 @@ static u32 axvm_svm_cpuid_edx(const struct axvm_svm_cpuid_ctx *ctx, u32 d,
 		d &= ~L1D_APIC;
 	return d;
 }
+
+/*
+ * The guest's CPUID(@leaf, @sub) into r[0..3] = EAX, EBX, ECX, EDX.
+ * Pure: the host's answers come from @ctx->host, so KUnit can feed any.
+ */
 AXVM_VISIBLE_IF_KUNIT void axvm_svm_cpuid(const struct axvm_svm_cpuid_ctx *ctx,
 					  u32 leaf, u32 sub, u32 r[4])
 {

@@ -306,9 +306,10 @@ static void axvm_svm_load_host_xstate(struct axvm_svm_vcpu *svm,
 	 * QEMU's nested SVM runs the guest's XSETBV without the intercept
 	 * (docs/design.md, "What the test hosts' emulator gets wrong"), so
 	 * the CPU's XCR0 is the guest's truth: keep it. On hardware XSETBV
-	 * always exits and this finds what we loaded.
+	 * always exits, so only a host that is itself a guest pays for it.
 	 */
-	if (axvm_svm_host_xcr0 && (save->cr4 & X86_CR4_OSXSAVE)) {
+	if (static_cpu_has(X86_FEATURE_HYPERVISOR) && axvm_svm_host_xcr0 &&
+	    (save->cr4 & X86_CR4_OSXSAVE)) {
 		xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 		if (xcr0 != svm->xcr0) {
 			svm->xcr0 = xcr0;
