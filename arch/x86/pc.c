@@ -25,8 +25,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitfield.h>
+#include <linux/math64.h>
 #include <linux/slab.h>
 #include <asm/processor.h>
+#include <asm/tsc.h>
 #include "axvm.h"
 #include "vm.h"
 #include "platform.h"
@@ -206,6 +208,7 @@ static int pc_vcpu_init(struct axvm_vcpu *vcpu)
 		.eoi_level = pc_lapic_eoi_level,
 		.kick = pc_lapic_kick,
 		.phys_bits = boot_cpu_data.x86_phys_bits,
+		.hal = vcpu->vm->hal,
 	};
 
 	pcv = kzalloc(sizeof(*pcv), GFP_KERNEL_ACCOUNT);
@@ -502,6 +505,27 @@ int axvm_pc_set_msr(struct axvm_vcpu *vcpu, u32 msr, u64 val)
 	if (msr == AXVM_LAPIC_BASE_MSR)
 		return axvm_lapic_set_base(apic, val);
 	return axvm_lapic_wrmsr(apic, msr, val);
+}
+
+u64 axvm_pc_get_tsc_deadline(struct axvm_vcpu *vcpu)
+{
+	return axvm_lapic_get_tsc_deadline(pcv_of(vcpu)->lapic);
+}
+
+/*
+ * The guest's TSC runs at the host's rate (no scaling), so a distance
+ * in TSC ticks is one in host time at tsc_khz. A deadline too far to
+ * compute is as good as never.
+ */
+void axvm_pc_set_tsc_deadline(struct axvm_vcpu *vcpu, u64 tsc, u64 guest_tsc)
+{
+	const struct axvm_hal_ops *hal = vcpu->vm->hal;
+	u64 now = hal->current_time_nanos(hal), ns = 0;
+
+	if (tsc > guest_tsc && tsc_khz)
+		ns = mul_u64_u32_div(tsc - guest_tsc, NSEC_PER_MSEC, tsc_khz);
+	axvm_lapic_set_tsc_deadline(pcv_of(vcpu)->lapic, tsc,
+				    ns > U64_MAX - now ? U64_MAX : now + ns);
 }
 
 bool axvm_pc_apic_enabled(struct axvm_vcpu *vcpu)

@@ -40,6 +40,9 @@ static inline bool axvm_pc_active(struct axvm_vcpu *vcpu)
 /* IA32_APIC_BASE and the x2APIC MSRs: 0, or -EINVAL for #GP. */
 int axvm_pc_get_msr(struct axvm_vcpu *vcpu, u32 msr, u64 *val);
 int axvm_pc_set_msr(struct axvm_vcpu *vcpu, u32 msr, u64 val);
+/* IA32_TSC_DEADLINE; @guest_tsc: the guest's TSC at the write. */
+u64 axvm_pc_get_tsc_deadline(struct axvm_vcpu *vcpu);
+void axvm_pc_set_tsc_deadline(struct axvm_vcpu *vcpu, u64 tsc, u64 guest_tsc);
 /* IA32_APIC_BASE.EN: CPUID.1:EDX.APIC follows it. */
 bool axvm_pc_apic_enabled(struct axvm_vcpu *vcpu);
 /* CR8 is the APIC's TPR[7:4]. */

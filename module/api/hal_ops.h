@@ -48,9 +48,10 @@ AXVM_HAL_OP(u64, current_time_nanos, (const struct axvm_hal_ops *hal))
  * One-shot timers for the core's devices (LAPIC, PIT, RTC, HPET), what
  * axvisor gives its devices. timer_init readies @t (its owner has set
  * @t->fn); timer_arm makes @t->fn(@t) run once at @deadline_ns on
- * current_time_nanos's clock (at once when that has passed), replacing
- * an earlier deadline; timer_cancel disarms it and waits for a running
- * callback; timer_destroy cancels and frees what init took (also after
+ * current_time_nanos's clock (soon when that has passed, but never from
+ * within timer_arm: a device may arm under the lock @fn takes),
+ * replacing an earlier deadline; timer_cancel disarms it and waits for
+ * a running callback; timer_destroy cancels and frees what init took (also after
  * a failed or no init). @fn runs in interrupt context on any CPU: it
  * must not sleep; it may re-arm @t.
  * Context: init and destroy may sleep; arm any, including interrupts

@@ -17,6 +17,8 @@
 #include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/math64.h>
+#include "hal.h"
 #include "kunit_export.h"
 #include "lapic.h"
 
@@ -74,7 +76,15 @@ enum lapic_lvt {
 #define LVT_POLARITY		BIT(13)
 #define LVT_LEVEL		BIT(15)
 #define LVT_MASKED		BIT(16)
-#define LVT_TIMER_MODE		GENMASK(18, 17)	/* stored for part 2 */
+#define LVT_TIMER_MODE		GENMASK(18, 17)
+#define LVT_TIMER_MODE_SHIFT	17
+
+/* LVT timer modes (SDM 10.5.4); mode 3 is reserved and runs as one-shot. */
+enum lapic_timer_mode {
+	TIMER_ONESHOT,
+	TIMER_PERIODIC,
+	TIMER_TSC_DEADLINE,
+};
 
 static const u32 lapic_lvt_writable[LVT_NR] = {
 	[LVT_TIMER]	= LAPIC_VECTOR | LVT_MASKED | LVT_TIMER_MODE,
@@ -125,6 +135,8 @@ static const u32 lapic_lvt_writable[LVT_NR] = {
 
 /* Divide configuration: bits 0, 1 and 3. */
 #define TIMER_DCR_WRITABLE	0xbU
+/* The divide value 0b111 (bits 3, 1, 0) is "divide by 1". */
+#define TIMER_DCR_BY_1		7
 
 /* x2APIC logical IDs (SDM 10.12.10.2): cluster in 31:16, one bit in 15:0. */
 #define X2APIC_CLUSTER_SHIFT	16
@@ -156,6 +168,17 @@ struct axvm_lapic {
 	u32 icr, icr_hi;
 	u32 lvt[LVT_NR];
 	u32 timer_icr, timer_dcr;
+	/*
+	 * The running timer: its next expiry on the HAL's clock (0: not
+	 * armed; one-shot and TSC-deadline disarm when they expire), and
+	 * in periodic mode the length of a period. The current count is
+	 * computed from them when read, never counted down.
+	 */
+	u64 timer_next_ns;
+	u64 timer_period_ns;
+	u32 timer_div;			/* the divide the count started with */
+	u64 tsc_deadline;		/* IA32_TSC_DEADLINE as written */
+	struct axvm_timer timer;	/* with host.hal: constant after create */
 	u32 irr[NR_VEC_WORDS];
 	u32 isr[NR_VEC_WORDS];
 	u32 tmr[NR_VEC_WORDS];
@@ -170,6 +193,7 @@ struct lapic_calls {
 	bool eoi_level;
 	u8 eoi_vector;
 	bool kick;
+	bool cancel_timer;
 };
 
 static void lapic_call_host(struct axvm_lapic *apic,
@@ -183,6 +207,9 @@ static void lapic_call_host(struct axvm_lapic *apic,
 		h->eoi_level(h->ctx, c->eoi_vector);
 	if (c->kick && h->kick)
 		h->kick(h->ctx);
+	/* Not under the lock: a cancel waits for a running callback. */
+	if (c->cancel_timer && h->hal)
+		h->hal->timer_cancel(h->hal, &apic->timer);
 }
 
 /* ---- vector registers ------------------------------------------------ */
@@ -312,17 +339,176 @@ static void lapic_error(struct axvm_lapic *apic, u32 esr_bits,
 		lapic_set_irr(apic, vector, false, calls);
 }
 
+/* ---- the timer (SDM 10.5.4) ------------------------------------------- */
+
+static enum lapic_timer_mode lapic_timer_mode(const struct axvm_lapic *apic)
+{
+	u32 mode = (apic->lvt[LVT_TIMER] & LVT_TIMER_MODE) >>
+		   LVT_TIMER_MODE_SHIFT;
+
+	return mode == TIMER_PERIODIC || mode == TIMER_TSC_DEADLINE ?
+	       mode : TIMER_ONESHOT;
+}
+
+/* Bus clocks per count: DCR bits 3 and 1:0 select 2, 4, ... 128, or 1. */
+static u32 lapic_timer_divide(const struct axvm_lapic *apic)
+{
+	u32 v = (apic->timer_dcr & 3) | ((apic->timer_dcr >> 1) & 4);
+
+	return v == TIMER_DCR_BY_1 ? 1 : 2U << v;
+}
+
+static u64 lapic_now(const struct axvm_lapic *apic)
+{
+	return apic->host.hal->current_time_nanos(apic->host.hal);
+}
+
+/*
+ * Arming under the lock is safe: timer_arm never runs the callback
+ * itself. It replaces any earlier deadline, so a cancel the same call
+ * asked for must not follow it.
+ */
+static void lapic_timer_arm(struct axvm_lapic *apic, u64 deadline_ns,
+			    struct lapic_calls *calls)
+{
+	apic->timer_next_ns = max_t(u64, deadline_ns, 1);
+	calls->cancel_timer = false;
+	apic->host.hal->timer_arm(apic->host.hal, &apic->timer,
+				  apic->timer_next_ns);
+}
+
+/* The HAL timer is cancelled once the lock is dropped (lapic_calls). */
+static void lapic_timer_disarm(struct axvm_lapic *apic,
+			       struct lapic_calls *calls)
+{
+	if (apic->timer_next_ns)
+		calls->cancel_timer = true;
+	apic->timer_next_ns = 0;
+}
+
+/* A write of the initial count (one-shot and periodic): count from now. */
+static void lapic_timer_start(struct axvm_lapic *apic,
+			      struct lapic_calls *calls)
+{
+	u64 len;
+
+	lapic_timer_disarm(apic, calls);
+	if (!apic->host.hal || !apic->timer_icr)
+		return;
+	apic->timer_div = lapic_timer_divide(apic);
+	len = (u64)apic->timer_icr * apic->timer_div *
+	      (NSEC_PER_SEC / AXVM_LAPIC_TIMER_HZ);
+	if (lapic_timer_mode(apic) == TIMER_PERIODIC)
+		len = max_t(u64, len, AXVM_LAPIC_MIN_PERIOD_NS);
+	apic->timer_period_ns = len;
+	lapic_timer_arm(apic, lapic_now(apic) + len, calls);
+}
+
+/* The count reached 0 (or the TSC the deadline) at or before @now. */
+static void lapic_timer_expired(struct axvm_lapic *apic, u64 now,
+				struct lapic_calls *calls)
+{
+	u32 lvt = apic->lvt[LVT_TIMER];
+	u8 vector = lvt & LAPIC_VECTOR;
+	u64 missed;
+
+	lockdep_assert_held(&apic->lock);
+	/* A masked timer counts on without interrupting (SDM 10.5.1). */
+	if (!(lvt & LVT_MASKED)) {
+		if (vector < LAPIC_FIRST_VECTOR)
+			lapic_error(apic, ESR_RECV_ILLEGAL, calls);
+		else
+			lapic_set_irr(apic, vector, false, calls);
+	}
+	switch (lapic_timer_mode(apic)) {
+	case TIMER_PERIODIC:
+		/*
+		 * The next period follows the last deadline, not now, so the
+		 * rate does not drift with the host's latency. Periods the
+		 * host missed entirely merge into this one interrupt: IRR
+		 * holds one of each vector, as on hardware.
+		 */
+		missed = div64_u64(now - apic->timer_next_ns,
+				   apic->timer_period_ns);
+		lapic_timer_arm(apic, apic->timer_next_ns +
+				(missed + 1) * apic->timer_period_ns, calls);
+		break;
+	case TIMER_TSC_DEADLINE:
+		apic->tsc_deadline = 0;
+		fallthrough;
+	default:
+		apic->timer_next_ns = 0;
+	}
+}
+
+/* The HAL's callback, in interrupt context on any CPU. */
+static void lapic_timer_fn(struct axvm_timer *t)
+{
+	struct axvm_lapic *apic = container_of(t, struct axvm_lapic, timer);
+	struct lapic_calls calls = {};
+	unsigned long flags;
+	u64 now;
+
+	spin_lock_irqsave(&apic->lock, flags);
+	now = lapic_now(apic);
+	/* An early call (a deadline since moved) re-arms the current one. */
+	if (apic->timer_next_ns && now >= apic->timer_next_ns)
+		lapic_timer_expired(apic, now, &calls);
+	else if (apic->timer_next_ns)
+		lapic_timer_arm(apic, apic->timer_next_ns, &calls);
+	spin_unlock_irqrestore(&apic->lock, flags);
+	lapic_call_host(apic, &calls);
+}
+
+/* The current count: what is left of this period, in counts. */
+static u32 lapic_timer_ccr(const struct axvm_lapic *apic)
+{
+	u64 now, left;
+
+	if (!apic->timer_next_ns ||
+	    lapic_timer_mode(apic) == TIMER_TSC_DEADLINE)
+		return 0;
+	now = lapic_now(apic);
+	if (now >= apic->timer_next_ns)
+		return 0;
+	left = div_u64(apic->timer_next_ns - now, apic->timer_div *
+		       (NSEC_PER_SEC / AXVM_LAPIC_TIMER_HZ));
+	return min_t(u64, left, apic->timer_icr);
+}
+
+/*
+ * A new LVT timer value: a change into or out of TSC-deadline mode
+ * disarms the timer and clears both its counts (SDM 10.5.4.1); one-shot
+ * and periodic switch at the next expiry.
+ */
+static void lapic_timer_lvt_changed(struct axvm_lapic *apic,
+				    enum lapic_timer_mode old,
+				    struct lapic_calls *calls)
+{
+	enum lapic_timer_mode new = lapic_timer_mode(apic);
+
+	if (old == new ||
+	    (old != TIMER_TSC_DEADLINE && new != TIMER_TSC_DEADLINE))
+		return;
+	lapic_timer_disarm(apic, calls);
+	apic->timer_icr = 0;
+	apic->tsc_deadline = 0;
+}
+
 /* ---- state ---------------------------------------------------------------- */
 
 /*
  * Every register to its power-on value (SDM 10.4.7.1) but the ones that
  * outlive INIT and a global disable: the base MSR, the ID, the events.
  */
-static void lapic_reset_regs(struct axvm_lapic *apic)
+static void lapic_reset_regs(struct axvm_lapic *apic,
+			     struct lapic_calls *calls)
 {
 	unsigned int i;
 
 	lockdep_assert_held(&apic->lock);
+	lapic_timer_disarm(apic, calls);
+	apic->tsc_deadline = 0;
 	apic->tpr = 0;
 	apic->ldr = 0;
 	apic->dfr = U32_MAX;
@@ -342,6 +528,7 @@ static void lapic_reset_regs(struct axvm_lapic *apic)
 
 void axvm_lapic_reset(struct axvm_lapic *apic, bool init)
 {
+	struct lapic_calls calls = {};
 	unsigned long flags;
 
 	spin_lock_irqsave(&apic->lock, flags);
@@ -351,8 +538,9 @@ void axvm_lapic_reset(struct axvm_lapic *apic, bool init)
 		apic->events = 0;
 		apic->sipi_vector = 0;
 	}
-	lapic_reset_regs(apic);
+	lapic_reset_regs(apic, &calls);
 	spin_unlock_irqrestore(&apic->lock, flags);
+	lapic_call_host(apic, &calls);
 }
 AXVM_EXPORT_FOR_TESTS(axvm_lapic_reset);
 
@@ -370,6 +558,13 @@ struct axvm_lapic *axvm_lapic_create(u32 apic_id, bool bsp,
 		apic->host = *host;
 	apic->id = apic_id;
 	apic->bsp = bsp;
+	if (apic->host.hal) {
+		apic->timer.fn = lapic_timer_fn;
+		if (apic->host.hal->timer_init(apic->host.hal, &apic->timer)) {
+			kfree(apic);
+			return NULL;
+		}
+	}
 	bits = apic->host.phys_bits ? apic->host.phys_bits : MAX_PHYS_BITS;
 	bits = min_t(unsigned int, bits, MAX_PHYS_BITS);
 	apic->base_reserved = BASE_RESERVED_LOW | GENMASK_ULL(63, bits);
@@ -380,6 +575,8 @@ AXVM_EXPORT_FOR_TESTS(axvm_lapic_create);
 
 void axvm_lapic_destroy(struct axvm_lapic *apic)
 {
+	if (apic->host.hal)
+		apic->host.hal->timer_destroy(apic->host.hal, &apic->timer);
 	kfree(apic);
 }
 AXVM_EXPORT_FOR_TESTS(axvm_lapic_destroy);
@@ -417,6 +614,7 @@ static bool lapic_base_legal(u64 old, u64 new)
 
 int axvm_lapic_set_base(struct axvm_lapic *apic, u64 val)
 {
+	struct lapic_calls calls = {};
 	unsigned long flags;
 	int ret = 0;
 
@@ -434,10 +632,11 @@ int axvm_lapic_set_base(struct axvm_lapic *apic, u64 val)
 	 * x2APIC leftovers, so it does.
 	 */
 	if (lapic_hw_enabled(apic) && !(val & AXVM_LAPIC_BASE_EN))
-		lapic_reset_regs(apic);
+		lapic_reset_regs(apic, &calls);
 	apic->base = val;
 out:
 	spin_unlock_irqrestore(&apic->lock, flags);
+	lapic_call_host(apic, &calls);
 	return ret;
 }
 AXVM_EXPORT_FOR_TESTS(axvm_lapic_set_base);
@@ -456,13 +655,17 @@ static void lapic_write_svr(struct axvm_lapic *apic, u32 val)
 }
 
 static void lapic_write_lvt(struct axvm_lapic *apic, enum lapic_lvt lvt,
-			    u32 val)
+			    u32 val, struct lapic_calls *calls)
 {
+	enum lapic_timer_mode mode = lapic_timer_mode(apic);
+
 	val &= lapic_lvt_writable[lvt];
 	/* ... and while software-disabled they cannot be unmasked. */
 	if (!lapic_sw_enabled(apic))
 		val |= LVT_MASKED;
 	apic->lvt[lvt] = val;
+	if (lvt == LVT_TIMER)
+		lapic_timer_lvt_changed(apic, mode, calls);
 }
 
 /*
@@ -595,7 +798,7 @@ static bool lapic_read_reg(struct axvm_lapic *apic, u32 reg, u32 *val)
 		*val = apic->timer_icr;
 		break;
 	case LAPIC_TIMER_CCR:
-		*val = 0;		/* no timer runs until part 2 */
+		*val = lapic_timer_ccr(apic);
 		break;
 	case LAPIC_TIMER_DCR:
 		*val = apic->timer_dcr;
@@ -647,10 +850,14 @@ static bool lapic_write_reg(struct axvm_lapic *apic, u32 reg, u32 val,
 	case LAPIC_LVT_FIRST ... LAPIC_LVT_LAST:
 		lapic_write_lvt(apic,
 				(reg - LAPIC_LVT_FIRST) / LAPIC_REG_STRIDE,
-				val);
+				val, calls);
 		break;
 	case LAPIC_TIMER_ICR:
+		/* Ignored in TSC-deadline mode (SDM 10.5.4.1). */
+		if (lapic_timer_mode(apic) == TIMER_TSC_DEADLINE)
+			break;
 		apic->timer_icr = val;
+		lapic_timer_start(apic, calls);
 		break;
 	case LAPIC_TIMER_DCR:
 		apic->timer_dcr = val & TIMER_DCR_WRITABLE;
@@ -1039,3 +1246,42 @@ int axvm_lapic_tpr_blocked_vector(struct axvm_lapic *apic)
 	return ret;
 }
 AXVM_EXPORT_FOR_TESTS(axvm_lapic_tpr_blocked_vector);
+
+u64 axvm_lapic_get_tsc_deadline(struct axvm_lapic *apic)
+{
+	unsigned long flags;
+	u64 val = 0;
+
+	spin_lock_irqsave(&apic->lock, flags);
+	if (lapic_timer_mode(apic) == TIMER_TSC_DEADLINE)
+		val = apic->tsc_deadline;
+	spin_unlock_irqrestore(&apic->lock, flags);
+	return val;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_lapic_get_tsc_deadline);
+
+void axvm_lapic_set_tsc_deadline(struct axvm_lapic *apic, u64 tsc,
+				 u64 deadline_ns)
+{
+	struct lapic_calls calls = {};
+	unsigned long flags;
+	u64 now;
+
+	spin_lock_irqsave(&apic->lock, flags);
+	if (!apic->host.hal || lapic_timer_mode(apic) != TIMER_TSC_DEADLINE)
+		goto out;
+	lapic_timer_disarm(apic, &calls);
+	apic->tsc_deadline = tsc;
+	if (!tsc)
+		goto out;
+	now = lapic_now(apic);
+	/* A deadline already passed interrupts before the next instruction. */
+	if (deadline_ns <= now)
+		lapic_timer_expired(apic, now, &calls);
+	else
+		lapic_timer_arm(apic, deadline_ns, &calls);
+out:
+	spin_unlock_irqrestore(&apic->lock, flags);
+	lapic_call_host(apic, &calls);
+}
+AXVM_EXPORT_FOR_TESTS(axvm_lapic_set_tsc_deadline);

@@ -12,9 +12,15 @@
  * - version 0x50014: 6 LVT entries (timer, thermal, PMC, LINT0, LINT1,
  *   error). No CMCI LVT (0x2f0 is reserved: MMIO reads 0, MSR 0x82f
  *   #GPs), no EOI-broadcast suppression, no remote read, APR reads 0.
- * - The LVT timer register and the timer's initial count and divide
- *   configuration are stored only; the current count reads 0. The timer
- *   comes in part 2.
+ * - The timer runs on the host's HAL timers (struct axvm_lapic_host's
+ *   hal) in one-shot, periodic and TSC-deadline modes, counting a 1 GHz
+ *   bus clock through the divider (KVM's rate), so a count of n with
+ *   divide-by-1 lasts n ns. Periodic periods are at least
+ *   AXVM_LAPIC_MIN_PERIOD_NS (KVM's 200 us floor: a guest cannot make
+ *   the host take an interrupt storm); periods the host missed merge
+ *   into one interrupt. A DCR write takes effect at the next initial
+ *   count. Mode 3 (reserved) runs as one-shot. Without a HAL the timer
+ *   registers are stored only and the current count reads 0.
  * - Interrupts are delivered synchronously, so the ICR's delivery status
  *   always reads 0.
  * - The APIC ID is the one given at creation and read-only in both
@@ -44,6 +50,7 @@
 #include "apic_bus.h"
 
 struct axvm_lapic;
+struct axvm_hal_ops;
 
 /* IA32_APIC_BASE (MSR 0x1b), SDM 10.4.4. */
 #define AXVM_LAPIC_BASE_MSR		0x1b
@@ -56,6 +63,13 @@ struct axvm_lapic;
 /* The x2APIC registers: MSR 0x800 + xAPIC offset / 16 (SDM 10.12.1.2). */
 #define AXVM_LAPIC_X2APIC_MSR_FIRST	0x800U
 #define AXVM_LAPIC_X2APIC_MSR_LAST	0x8ffU
+
+/* IA32_TSC_DEADLINE, for the platform's MSR dispatch. */
+#define AXVM_LAPIC_TSC_DEADLINE_MSR	0x6e0U
+
+/* The timer's input clock (before the divider) and its periodic floor. */
+#define AXVM_LAPIC_TIMER_HZ		1000000000U
+#define AXVM_LAPIC_MIN_PERIOD_NS	200000ULL
 
 /* The events axvm_lapic_take_events() reports. */
 #define AXVM_LAPIC_EV_NMI		BIT(0)
@@ -98,12 +112,17 @@ struct axvm_lapic_host {
 	 * IA32_APIC_BASE. 0 means 52, the architectural maximum.
 	 */
 	u8 phys_bits;
+	/*
+	 * The timer's clock and timers (current_time_nanos, timer_*).
+	 * NULL: no timer runs (a model-only test).
+	 */
+	const struct axvm_hal_ops *hal;
 };
 
 /*
  * An APIC in its power-on state (xAPIC mode at 0xfee00000, enabled,
- * software-disabled). @host is copied. NULL when out of memory. May
- * sleep.
+ * software-disabled). @host is copied. NULL when out of memory (the
+ * APIC or its HAL timer). May sleep.
  */
 struct axvm_lapic *axvm_lapic_create(u32 apic_id, bool bsp,
 				     const struct axvm_lapic_host *host);
@@ -225,5 +244,16 @@ unsigned int axvm_lapic_peek_events(struct axvm_lapic *apic);
  * platform must watch for that write.
  */
 int axvm_lapic_tpr_blocked_vector(struct axvm_lapic *apic);
+
+/*
+ * IA32_TSC_DEADLINE (SDM 10.5.4.1). get: what the guest wrote, 0 once it
+ * fired and outside TSC-deadline mode. set: the guest wrote @tsc, which
+ * the platform (it knows the guest's TSC) converted to @deadline_ns on
+ * the HAL's clock; ignored outside TSC-deadline mode; 0 disarms; a
+ * deadline already passed sets IRR before this returns.
+ */
+u64 axvm_lapic_get_tsc_deadline(struct axvm_lapic *apic);
+void axvm_lapic_set_tsc_deadline(struct axvm_lapic *apic, u64 tsc,
+				 u64 deadline_ns);
 
 #endif /* AXVM_LAPIC_H */

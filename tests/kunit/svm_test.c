@@ -173,7 +173,9 @@ static void svm_cpuid_os_bits_follow_cr4(struct kunit *test)
 /*
  * The platform's APIC: x2APIC announced whatever the host has (it is
  * emulated), and the APIC bit of leaf 1 and 0x80000001 follows its
- * global enable. A bare VM announces no x2APIC.
+ * global enable. A bare VM announces no x2APIC. The platform's APIC
+ * timer does TSC-deadline (leaf 1 ECX 24) and runs in every C-state
+ * (leaf 6 EAX 2, ARAT): it is a host timer.
  */
 static void svm_cpuid_platform_apic(struct kunit *test)
 {
@@ -186,11 +188,17 @@ static void svm_cpuid_platform_apic(struct kunit *test)
 
 	axvm_svm_cpuid(&ctx, 1, 0, r);
 	KUNIT_EXPECT_FALSE(test, r[ECX] & BIT(21));
+	KUNIT_EXPECT_FALSE(test, r[ECX] & BIT(24));
 	KUNIT_EXPECT_TRUE(test, r[EDX] & BIT(9));
-	ctx.x2apic = true;
+	axvm_svm_cpuid(&ctx, 6, 0, r);
+	KUNIT_EXPECT_EQ(test, r[EAX] | r[EBX] | r[ECX] | r[EDX], 0u);
+	ctx.pc_apic = true;
 	axvm_svm_cpuid(&ctx, 1, 0, r);
 	KUNIT_EXPECT_TRUE(test, r[ECX] & BIT(21));
+	KUNIT_EXPECT_TRUE(test, r[ECX] & BIT(24));
 	KUNIT_EXPECT_TRUE(test, r[EDX] & BIT(9));
+	axvm_svm_cpuid(&ctx, 6, 0, r);
+	KUNIT_EXPECT_EQ(test, r[EAX], (u32)BIT(2));
 	ctx.apic_off = true;
 	axvm_svm_cpuid(&ctx, 1, 0, r);
 	KUNIT_EXPECT_FALSE(test, r[EDX] & BIT(9));

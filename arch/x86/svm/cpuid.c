@@ -45,6 +45,9 @@
 #define L1C_OSXSAVE	BIT(27)
 #define L1C_HYPERVISOR	BIT(31)
 #define L1C_X2APIC	BIT(21)
+#define L1C_TSC_DEADLINE BIT(24)
+/* Leaf 6 EAX: the APIC timer runs in every C-state (it is a host timer). */
+#define L6A_ARAT	BIT(2)
 #define L1D_APIC	BIT(9)
 /* Leaf 1 EDX (also mirrored in 0x80000001 EDX on AMD) */
 #define L1D_ALLOW	(BIT(0) /* FPU */ | BIT(1) /* VME */ | BIT(2) /* DE */ | \
@@ -216,9 +219,9 @@ AXVM_VISIBLE_IF_KUNIT void axvm_svm_cpuid(const struct axvm_svm_cpuid_ctx *ctx,
 		if ((r[2] & L1C_XSAVE) && (ctx->cr4 & X86_CR4_OSXSAVE))
 			r[2] |= L1C_OSXSAVE;
 		r[2] |= L1C_HYPERVISOR;
-		/* Emulated, so the host's APIC mode does not matter. */
-		if (ctx->x2apic)
-			r[2] |= L1C_X2APIC;
+		/* Emulated, so the host's APIC does not matter. */
+		if (ctx->pc_apic)
+			r[2] |= L1C_X2APIC | L1C_TSC_DEADLINE;
 		r[3] = axvm_svm_cpuid_edx(ctx, d, L1D_ALLOW);
 		break;
 	case 2:
@@ -226,6 +229,10 @@ AXVM_VISIBLE_IF_KUNIT void axvm_svm_cpuid(const struct axvm_svm_cpuid_ctx *ctx,
 		r[1] = b;
 		r[2] = c;
 		r[3] = d;
+		break;
+	case 6:
+		if (ctx->pc_apic)
+			r[0] = L6A_ARAT;
 		break;
 	case 7:
 		if (sub)
@@ -299,7 +306,7 @@ void axvm_svm_emulate_cpuid(struct axvm_svm_vcpu *svm)
 		.xcr0 = svm->xcr0,
 		.xcr0_mask = axvm_svm_guest_supported_xcr0(),
 		.host_pku = boot_cpu_has(X86_FEATURE_OSPKE),
-		.x2apic = axvm_pc_active(&svm->vcpu),
+		.pc_apic = axvm_pc_active(&svm->vcpu),
 		.apic_off = axvm_pc_active(&svm->vcpu) &&
 			    !axvm_pc_apic_enabled(&svm->vcpu),
 		.host = axvm_svm_host_cpuid,

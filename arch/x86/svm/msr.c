@@ -19,9 +19,9 @@
  *   PKRS          where the CPU has PKS: per vCPU, loaded while the
  *                 guest runs (the VMCB has no field for it)
  *   APIC_BASE     bare VMs: reads 0xfee00000, enabled, BSP on vCPU 0;
- *                 writes of the same value only. Platform VMs: it and
- *                 the x2APIC MSRs 0x800-0x8ff are the local APIC's
- *                 (arch/x86/pc.c)
+ *                 writes of the same value only. Platform VMs: it,
+ *                 the x2APIC MSRs 0x800-0x8ff and TSC_DEADLINE are the
+ *                 local APIC's (arch/x86/pc.c)
  *   K7 PMU        EVNTSEL0-3, PERFCTR0-3: read 0, writes ignored (no
  *                 virtual PMU; KVM's behaviour with its PMU off)
  *   MTRRs         MTRRcap reads 0 (no ranges); the others read 0 and
@@ -163,6 +163,10 @@ int axvm_svm_get_msr(struct axvm_svm_vcpu *svm, u32 msr, u64 *val)
 
 	if (axvm_svm_platform_msr(svm, msr))
 		return axvm_pc_get_msr(&svm->vcpu, msr, val) ? -EPERM : 0;
+	if (msr == MSR_IA32_TSC_DEADLINE && axvm_pc_active(&svm->vcpu)) {
+		*val = axvm_pc_get_tsc_deadline(&svm->vcpu);
+		return 0;
+	}
 
 	switch (msr) {
 	case MSR_EFER:
@@ -236,6 +240,11 @@ int axvm_svm_set_msr(struct axvm_svm_vcpu *svm, u32 msr, u64 val)
 
 	if (axvm_svm_platform_msr(svm, msr))
 		return axvm_pc_set_msr(&svm->vcpu, msr, val) ? -EPERM : 0;
+	if (msr == MSR_IA32_TSC_DEADLINE && axvm_pc_active(&svm->vcpu)) {
+		axvm_pc_set_tsc_deadline(&svm->vcpu, val, rdtsc() +
+					 svm->vmcb->control.tsc_offset);
+		return 0;
+	}
 
 	switch (msr) {
 	case MSR_EFER:

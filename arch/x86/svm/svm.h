@@ -220,7 +220,7 @@ struct axvm_svm_cpuid_ctx {
 	u64 xcr0;		/* the guest's, for the XSAVE area size */
 	u64 xcr0_mask;		/* what XSETBV accepts */
 	bool host_pku;		/* the host runs with CR4.PKE */
-	bool x2apic;		/* the platform's APIC does x2APIC */
+	bool pc_apic;		/* the platform's APIC: x2APIC, TSC deadline */
 	bool apic_off;		/* ... and is globally disabled now */
 	void (*host)(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d);
 };
