@@ -29,6 +29,7 @@
 #include <linux/wait.h>
 #include <linux/uidgid.h>
 #include <uapi/linux/axvm.h>
+#include <linux/workqueue.h>
 #include "hal.h"
 #include "arch.h"
 #include "mm.h"
@@ -133,6 +134,8 @@ struct axvm {
 
 	/* managed mode: the module holds a reference until DESTROY/unload */
 	bool registry_ref;
+	/* managed mode: RESTART after a guest reset (lifecycle.c) */
+	struct work_struct reboot_work;
 	u64 charged_memory;		/* RAM + image bytes, in the limits */
 	u64 image_bytes;		/* images kept for RESTART */
 	/*

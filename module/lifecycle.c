@@ -81,6 +81,17 @@ static void vm_kick_all(struct axvm *vm)
 	wake_up_all(&vm->state_wq);
 }
 
+/*
+ * A resident hypervisor reboots its guests: a managed VM the guest reset
+ * is restarted, from a work item (the resetting vCPU thread cannot reap
+ * itself, and takes no vm->lock). The work holds a VM reference.
+ */
+static bool vm_reboots(struct axvm *vm, u32 reason)
+{
+	return reason == AXVM_STOP_RESET && axvm_vm_managed(vm) &&
+	       !(vm->flags & AXVM_VM_NO_REBOOT);
+}
+
 void axvm_vm_stop_from_guest(struct axvm *vm, u32 reason, s64 code)
 {
 	unsigned long flags;
@@ -94,8 +105,14 @@ void axvm_vm_stop_from_guest(struct axvm *vm, u32 reason, s64 code)
 		stopped = true;
 	}
 	spin_unlock_irqrestore(&vm->state_lock, flags);
-	if (stopped)
-		vm_kick_all(vm);
+	if (!stopped)
+		return;
+	vm_kick_all(vm);
+	if (vm_reboots(vm, reason)) {
+		axvm_vm_get(vm);
+		if (!queue_work(system_unbound_wq, &vm->reboot_work))
+			axvm_vm_put(vm);
+	}
 }
 AXVM_EXPORT_FOR_TESTS(axvm_vm_stop_from_guest);
 
@@ -278,20 +295,13 @@ int axvm_vm_stop(struct axvm *vm)
 }
 AXVM_EXPORT_FOR_TESTS(axvm_vm_stop);
 
-int axvm_vm_restart(struct axvm *vm)
+/* Under vm->lock, the VM stopped: reset everything and run again. */
+static int vm_restart_locked(struct axvm *vm)
 {
 	unsigned long flags;
 	int ret;
 
-	ret = axvm_vm_lock_live(vm);
-	if (ret)
-		return ret;
-	if (axvm_vm_state(vm) != AXVM_VM_STOPPED) {
-		ret = axvm_vm_refusal(axvm_vm_state(vm));
-		axvm_vm_warn(vm, "restart needs a stopped VM (now %s)\n",
-			     axvm_vm_state_name(axvm_vm_state(vm)));
-		goto out;
-	}
+	lockdep_assert_held(&vm->lock);
 	/* A guest-initiated stop leaves the managed threads to reap. */
 	axvm_managed_stop(vm);
 	/* Stopped: no vCPU is in the guest, RUN returns at once. */
@@ -305,18 +315,51 @@ int axvm_vm_restart(struct axvm *vm)
 		ret = vm_reset_vcpus(vm);
 	if (ret) {
 		axvm_vm_err(vm, "restart failed: %d\n", ret);
-		goto out;
+		return ret;
 	}
 	spin_lock_irqsave(&vm->state_lock, flags);
 	vm->stop_reason = AXVM_STOP_NONE;
 	vm->exit_code = 0;
 	spin_unlock_irqrestore(&vm->state_lock, flags);
-	ret = vm_go_running(vm, BIT(AXVM_VM_STOPPED));
-out:
+	return vm_go_running(vm, BIT(AXVM_VM_STOPPED));
+}
+
+int axvm_vm_restart(struct axvm *vm)
+{
+	int ret;
+
+	ret = axvm_vm_lock_live(vm);
+	if (ret)
+		return ret;
+	if (axvm_vm_state(vm) != AXVM_VM_STOPPED) {
+		ret = axvm_vm_refusal(axvm_vm_state(vm));
+		axvm_vm_warn(vm, "restart needs a stopped VM (now %s)\n",
+			     axvm_vm_state_name(axvm_vm_state(vm)));
+	} else {
+		ret = vm_restart_locked(vm);
+	}
 	mutex_unlock(&vm->lock);
 	return ret;
 }
 AXVM_EXPORT_FOR_TESTS(axvm_vm_restart);
+
+/*
+ * The reboot a guest reset asked for (vm_reboots), unless the VM has
+ * moved on meanwhile: restarted or stopped by someone else, destroyed.
+ */
+void axvm_vm_reboot_work(struct work_struct *work)
+{
+	struct axvm *vm = container_of(work, struct axvm, reboot_work);
+
+	mutex_lock(&vm->lock);
+	if (!vm_destroyed(vm) && axvm_vm_state(vm) == AXVM_VM_STOPPED &&
+	    READ_ONCE(vm->stop_reason) == AXVM_STOP_RESET) {
+		axvm_vm_notice(vm, "guest reset: rebooting\n");
+		vm_restart_locked(vm);
+	}
+	mutex_unlock(&vm->lock);
+	axvm_vm_put(vm);	/* may be the last: the work is then done with */
+}
 
 /*
  * DESTROY: drop the module's reference to a managed VM, which is then
@@ -372,6 +415,9 @@ void axvm_vm_destroy_all(void)
 		} else {
 			mutex_unlock(&vm->lock);
 		}
+		/* A reboot queued before the stop: its reference, our text. */
+		if (cancel_work_sync(&vm->reboot_work))
+			axvm_vm_put(vm);
 		axvm_vm_put(vm);
 	}
 }

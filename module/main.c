@@ -59,6 +59,7 @@ long axvm_dev_check_extension(unsigned long cap)
 	case AXVM_CAP_PLATFORM_PC:
 	case AXVM_CAP_SET_GSI:
 	case AXVM_CAP_SIGNAL_MSI:
+	case AXVM_CAP_RESET:
 		return axvm_arch && axvm_arch->platform ? 1 : 0;
 	case AXVM_CAP_MAP_IDENTICAL:
 		/* alloc_contig_range claims the range: without it, no. */

@@ -326,6 +326,9 @@ static void vcpu_fill_stopped(struct axvm_vcpu *vcpu)
 	case AXVM_STOP_SHUTDOWN:
 		run->exit_reason = AXVM_EXIT_SHUTDOWN;
 		break;
+	case AXVM_STOP_RESET:
+		run->exit_reason = AXVM_EXIT_RESET;
+		break;
 	default:
 		run->exit_reason = AXVM_EXIT_STOPPED;
 		break;

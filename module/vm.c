@@ -213,6 +213,7 @@ int axvm_vm_create(const struct axvm_create_vm *req,
 	spin_lock_init(&vm->state_lock);
 	init_waitqueue_head(&vm->state_wq);
 	INIT_LIST_HEAD(&vm->images);
+	INIT_WORK(&vm->reboot_work, axvm_vm_reboot_work);
 	vm->dev_host.raise_irq = vm_dev_raise_irq;
 	vm->dev_host.console_out = vm_dev_console_out;
 	vm->dev_host.system_down = vm_dev_system_down;

@@ -57,8 +57,13 @@ int axvm_vm_destroy(struct axvm *vm);
 /* Stop every managed VM (module unload). */
 void axvm_vm_destroy_all(void);
 
-/* From a vCPU thread or a device: the guest ended the VM. */
+/*
+ * From a vCPU thread or a device: the guest ended the VM. A managed VM
+ * the guest reset is then rebooted by axvm_vm_reboot_work, unless
+ * created with AXVM_VM_NO_REBOOT.
+ */
 void axvm_vm_stop_from_guest(struct axvm *vm, u32 reason, s64 code);
+void axvm_vm_reboot_work(struct work_struct *work);
 
 const char *axvm_vm_state_name(u32 state);
 
@@ -98,5 +103,7 @@ static inline void axvm_vm_charge_end(struct mem_cgroup *old)
 	pr_err_ratelimited("vm %u (%s): " fmt, (vm)->id, (vm)->name, ##__VA_ARGS__)
 #define axvm_vm_warn(vm, fmt, ...) \
 	pr_warn_ratelimited("vm %u (%s): " fmt, (vm)->id, (vm)->name, ##__VA_ARGS__)
+#define axvm_vm_notice(vm, fmt, ...) \
+	pr_notice_ratelimited("vm %u (%s): " fmt, (vm)->id, (vm)->name, ##__VA_ARGS__)
 
 #endif /* AXVM_VM_H */

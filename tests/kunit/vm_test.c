@@ -133,7 +133,9 @@ struct vm_create_case {
 static const struct vm_create_case vm_create_cases[] = {
 	{ "VMM mode", { .max_vcpus = 1 }, CS_NONE, 0 },
 	{ "managed mode", { .flags = MANAGED, .max_vcpus = 2 }, CS_NONE, 0 },
-	{ "unknown flag bit 2", { .flags = 1u << 2, .max_vcpus = 1 },
+	{ "managed, no reboot", { .flags = MANAGED | AXVM_VM_NO_REBOOT,
+	  .max_vcpus = 1 }, CS_NONE, 0 },
+	{ "unknown flag bit 3", { .flags = 1u << 3, .max_vcpus = 1 },
 	  CS_NONE, -EINVAL },
 	{ "platform from a backend without one",
 	  { .flags = AXVM_VM_PLATFORM_PC, .max_vcpus = 1 }, CS_NONE,
@@ -601,6 +603,68 @@ static void vm_managed_guest_stop_then_restart(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, state_of(vm), RUNNING);
 	KUNIT_EXPECT_NOT_NULL(test, vm->vcpus[0]->thread);
 	KUNIT_EXPECT_TRUE(test, axvm_fake_wait_for(all_blocked(vm), 5000));
+}
+
+/*
+ * A guest reset: a managed VM is rebooted by the kernel (a work item),
+ * its images reloaded and its threads started again; the stop reason
+ * is gone once it runs.
+ */
+static void vm_managed_guest_reset_reboots(struct kunit *test)
+{
+	struct axvm_fake_arch *fa = fa_of(test);
+	struct axvm_vm_info info;
+	struct axvm *vm;
+
+	fa->dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
+	vm = new_vm(test, AXVM_VM_MANAGED, 2, NULL);
+	drive_to(test, vm, RUNNING);
+	KUNIT_ASSERT_TRUE(test, axvm_fake_wait_for(all_blocked(vm), 5000));
+
+	axvm_vm_stop_from_guest(vm, AXVM_STOP_RESET, 0);
+	flush_work(&vm->reboot_work);
+	axvm_vm_info(vm, &info);
+	KUNIT_EXPECT_EQ(test, info.state, (u32)RUNNING);
+	KUNIT_EXPECT_EQ(test, info.exit_reason, AXVM_STOP_NONE);
+	expect_threads(test, vm, true);
+	KUNIT_EXPECT_TRUE(test, axvm_fake_wait_for(all_blocked(vm), 5000));
+}
+
+/*
+ * No reboot where nobody asked for one: a managed VM with NO_REBOOT, a
+ * VMM-mode VM (its VMM gets AXVM_EXIT_RESET and decides), and any stop
+ * that is not a reset stay stopped with their reason.
+ */
+static void vm_guest_reset_stays_stopped(struct kunit *test)
+{
+	static const struct {
+		u32 flags;
+		u32 reason;
+	} cases[] = {
+		{ AXVM_VM_MANAGED | AXVM_VM_NO_REBOOT, AXVM_STOP_RESET },
+		{ 0, AXVM_STOP_RESET },
+		{ AXVM_VM_MANAGED, AXVM_STOP_POWEROFF },
+	};
+	struct axvm_fake_arch *fa = fa_of(test);
+	struct axvm_vm_info info;
+	struct axvm *vm;
+	unsigned int i;
+
+	fa->dry = AXVM_FAKE_EXIT(AXVM_VEXIT_HALT);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		vm = new_vm(test, cases[i].flags, 1, NULL);
+		drive_to(test, vm, RUNNING);
+		axvm_vm_stop_from_guest(vm, cases[i].reason, 0);
+		KUNIT_EXPECT_FALSE_MSG(test, work_pending(&vm->reboot_work),
+				       "case %u", i);
+		flush_work(&vm->reboot_work);
+		axvm_vm_info(vm, &info);
+		KUNIT_EXPECT_EQ_MSG(test, info.state, (u32)STOPPED, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, info.exit_reason, cases[i].reason,
+				    "case %u", i);
+		KUNIT_EXPECT_EQ(test, axvm_vm_stop(vm), 0);
+		expect_threads(test, vm, false);
+	}
 }
 
 static void vm_managed_thread_error_stops_vm(struct kunit *test)
@@ -1418,6 +1482,8 @@ static struct kunit_case vm_cases[] = {
 	KUNIT_CASE(vm_managed_threads_pinned),
 	KUNIT_CASE(vm_managed_pause_parks_threads),
 	KUNIT_CASE(vm_managed_guest_stop_then_restart),
+	KUNIT_CASE(vm_managed_guest_reset_reboots),
+	KUNIT_CASE(vm_guest_reset_stays_stopped),
 	KUNIT_CASE(vm_managed_thread_error_stops_vm),
 	KUNIT_CASE(vm_managed_destroy_unlists_after_last_put),
 	KUNIT_CASE(vm_destroyed_refuses_every_step),

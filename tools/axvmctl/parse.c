@@ -233,6 +233,7 @@ const char *stop_reason_name(unsigned int reason)
 		[AXVM_STOP_FAIL_ENTRY] = "fail-entry",
 		[AXVM_STOP_INTERNAL_ERROR] = "internal-error",
 		[AXVM_STOP_POWEROFF] = "poweroff",
+		[AXVM_STOP_RESET] = "reset",
 	};
 
 	return NAME_OF(names, reason);
@@ -253,6 +254,7 @@ const char *exit_reason_name(unsigned int reason)
 		[AXVM_EXIT_INTR] = "interrupted",
 		[AXVM_EXIT_HALT] = "halt",
 		[AXVM_EXIT_STOPPED] = "stopped",
+		[AXVM_EXIT_RESET] = "reset",
 	};
 
 	return NAME_OF(names, reason);
@@ -279,6 +281,7 @@ const struct cap_desc axvm_caps[] = {
 	{ AXVM_CAP_SET_GSI, "set_gsi", false },
 	{ AXVM_CAP_SIGNAL_MSI, "signal_msi", false },
 	{ AXVM_CAP_AP_ENTRY, "ap_entry", false },
+	{ AXVM_CAP_RESET, "reset", false },
 };
 const size_t axvm_nr_caps = ARRAY_SIZE(axvm_caps);
 

@@ -70,7 +70,9 @@
 #define AXVM_CAP_SET_GSI	15	/* AXVM_SET_GSI (platform VMs) */
 #define AXVM_CAP_SIGNAL_MSI	16	/* AXVM_SIGNAL_MSI (platform VMs) */
 #define AXVM_CAP_AP_ENTRY	17	/* AXVM_ENTRY_AP */
-#define AXVM_CAP_NR		18	/* one past the last */
+/* guest resets and poweroffs: AXVM_STOP_RESET, AXVM_EXIT_RESET, NO_REBOOT */
+#define AXVM_CAP_RESET		18
+#define AXVM_CAP_NR		19	/* one past the last */
 
 #define AXVM_VM_MANAGED		(1u << 0)	/* else VMM mode */
 /*
@@ -79,7 +81,14 @@
  * bare: IRQ lines are vectors, every vCPU starts at the entry.
  */
 #define AXVM_VM_PLATFORM_PC	(1u << 1)
-#define AXVM_CREATE_VM_VALID_FLAGS	(AXVM_VM_MANAGED | AXVM_VM_PLATFORM_PC)
+/*
+ * Managed VMs: a guest reset leaves the VM stopped (reason reset)
+ * instead of the kernel restarting it. VMM-mode VMs are never restarted
+ * by the kernel: their VMM sees AXVM_EXIT_RESET and decides.
+ */
+#define AXVM_VM_NO_REBOOT	(1u << 2)
+#define AXVM_CREATE_VM_VALID_FLAGS	(AXVM_VM_MANAGED | AXVM_VM_PLATFORM_PC | \
+					 AXVM_VM_NO_REBOOT)
 
 struct axvm_create_vm {
 	__u32 flags;		/* AXVM_VM_* */
@@ -124,7 +133,9 @@ enum axvm_stop_reason {
 	AXVM_STOP_SHUTDOWN = 3,		/* triple fault */
 	AXVM_STOP_FAIL_ENTRY = 4,	/* hardware refused the guest state */
 	AXVM_STOP_INTERNAL_ERROR = 5,	/* exit_code: suberror or -errno */
-	AXVM_STOP_POWEROFF = 6,		/* reserved: nothing produces it yet */
+	AXVM_STOP_POWEROFF = 6,		/* ACPI S5 (the PC platform) */
+	/* the guest reset the machine: ACPI reset register / port 0xcf9 */
+	AXVM_STOP_RESET = 7,
 };
 
 /*
@@ -408,6 +419,8 @@ enum axvm_exit_reason {
 	AXVM_EXIT_INTR = 9,		/* interrupted (signal or immediate_exit) */
 	AXVM_EXIT_HALT = 10,		/* reserved, never returned: HLT sleeps */
 	AXVM_EXIT_STOPPED = 11,		/* the VM was stopped (or is stopping) */
+	/* the guest reset the machine: the VM is stopped; RESTART reboots it */
+	AXVM_EXIT_RESET = 12,
 };
 
 #define AXVM_IO_IN		0
