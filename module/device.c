@@ -207,6 +207,22 @@ static struct axvm_device_inst *devset_next(struct axvm_devset *set,
 	return n ? rb_entry(n, struct axvm_device_inst, node) : NULL;
 }
 
+int axvm_devset_for_each(struct axvm_devset *set,
+			 int (*fn)(void *ctx, const struct axvm_device_inst *dev),
+			 void *ctx)
+{
+	struct axvm_device_inst *dev = NULL;
+	int ret;
+
+	while ((dev = devset_next(set, dev))) {
+		ret = fn(ctx, dev);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+AXVM_EXPORT_FOR_TESTS(axvm_devset_for_each);
+
 int axvm_devset_console_input(struct axvm_devset *set, const u8 *buf,
 			      size_t len)
 {

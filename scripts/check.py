@@ -9,7 +9,8 @@ Tiers (DESIGN.md §7):
   build        module W=1 -Werror against Debian 6.1 and the test kernel,
                sparse, checkpatch, userspace tools and tests (64/32-bit),
                the layering check (scripts/layering.py) and its self-test
-  host         axvmctl's unit tests, DKMS/install checks, the fuzzers
+  host         axvmctl's unit tests, DKMS/install checks, the ACPI tables
+               through iasl (tests/acpi), the fuzzers
   kunit        the KUnit suites in the debug test kernel, then dmesg and
                kmemleak; the harness self-tests (each must be judged red)
   integration  the API tests in the stock Debian kernel and in the test kernel
@@ -154,6 +155,12 @@ def tier_host(t, abi):
     parse_tap(t, "install", out)
     if rc:
         t.fail("install: exit status", out)
+    # arch/x86/acpi_tables.c in userspace, its tables judged by iasl.
+    rc, out = run(["make", "-s", "-C", os.path.join(TOP, "tests/acpi"),
+                   "test"])
+    parse_tap(t, "acpi tables", out)
+    if rc:
+        t.fail("acpi tables: exit status", out)
     secs = os.environ.get("FUZZ_SECONDS", "15")
     rc, out = run(["make", "-s", "-C", os.path.join(TOP, "tests/fuzz"),
                    "unit", "run", f"FUZZ_SECONDS={secs}"])

@@ -126,6 +126,14 @@ int axvm_devset_add(struct axvm_devset *set, const struct axvm_device *req);
 struct axvm_device_inst *axvm_devset_find(struct axvm_devset *set, u32 space,
 					  u64 addr, u8 width);
 /*
+ * Call @fn for each device, port space first, then by address; stops at
+ * and returns the first nonzero result. The set must not change
+ * meanwhile (it changes only while the VM is loading, under its lock).
+ */
+int axvm_devset_for_each(struct axvm_devset *set,
+			 int (*fn)(void *ctx, const struct axvm_device_inst *dev),
+			 void *ctx);
+/*
  * Console input for the first device (by space, then address) whose
  * type takes input: how many bytes it took, or -ENXIO when none does.
  */

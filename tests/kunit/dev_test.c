@@ -532,6 +532,47 @@ static void dev_console_input_first_taker(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, val & 1, 0ULL);	/* LSR.DR clear */
 }
 
+/* What dev_for_each saw, and where it stops. */
+struct each_rec {
+	u64 base[4];
+	unsigned int nr, stop_at;
+};
+
+static int each_fn(void *ctx, const struct axvm_device_inst *dev)
+{
+	struct each_rec *e = ctx;
+
+	if (e->nr < ARRAY_SIZE(e->base))
+		e->base[e->nr] = dev->base;
+	return ++e->nr == e->stop_at ? -EEXIST : 0;
+}
+
+/* Every device once: port space first, by address in each space. */
+static void dev_for_each_order(struct kunit *test)
+{
+	struct dev_rec *r = test->priv;
+	struct each_rec e = {};
+
+	KUNIT_EXPECT_EQ(test, axvm_devset_for_each(&r->set, each_fn, &e), 0);
+	KUNIT_EXPECT_EQ(test, e.nr, 0u);
+	KUNIT_ASSERT_EQ(test, dev_add(test, AXVM_DEV_UART16550,
+				      AXVM_SPACE_MMIO, 0x1000, 8), 0);
+	KUNIT_ASSERT_EQ(test, dev_add(test, AXVM_DEV_UART16550, AXVM_SPACE_PIO,
+				      0x3f8, 8), 0);
+	KUNIT_ASSERT_EQ(test, dev_add(test, AXVM_DEV_DEBUG_EXIT,
+				      AXVM_SPACE_PIO, 0xf4, 1), 0);
+	KUNIT_EXPECT_EQ(test, axvm_devset_for_each(&r->set, each_fn, &e), 0);
+	KUNIT_ASSERT_EQ(test, e.nr, 3u);
+	KUNIT_EXPECT_EQ(test, e.base[0], 0xf4ULL);
+	KUNIT_EXPECT_EQ(test, e.base[1], 0x3f8ULL);
+	KUNIT_EXPECT_EQ(test, e.base[2], 0x1000ULL);
+	/* A nonzero result stops the walk and is returned. */
+	e = (struct each_rec){ .stop_at = 2 };
+	KUNIT_EXPECT_EQ(test, axvm_devset_for_each(&r->set, each_fn, &e),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, e.nr, 2u);
+}
+
 /* ---- limit, reset, destroy -------------------------------------------------- */
 
 static void dev_limit(struct kunit *test)
@@ -703,6 +744,7 @@ static struct kunit_case dev_cases[] = {
 	KUNIT_CASE(dev_access_top_of_space),
 	KUNIT_CASE(dev_miss),
 	KUNIT_CASE(dev_console_input_first_taker),
+	KUNIT_CASE(dev_for_each_order),
 	KUNIT_CASE(dev_limit),
 	KUNIT_CASE(dev_reset),
 	KUNIT_CASE(dev_destroy),
