@@ -121,6 +121,11 @@ struct vm_config {
 	struct axvm_device devices[CFG_MAX_DEVICES];
 	unsigned int nr_devices;
 	bool has_devices;		/* devices.emu_devices was given */
+	/*
+	 * base.no_reboot: a guest reset ends the VM instead of restarting
+	 * it (run: status 0; create: AXVM_VM_NO_REBOOT).
+	 */
+	bool no_reboot;
 };
 
 /* Command-line values that override a config's. */
@@ -133,6 +138,7 @@ struct vm_opts {
 	unsigned int nr_initrds;
 	bool has_memory, has_cpus, has_mode, has_entry, has_ap_entry;
 	bool has_platform;
+	bool no_reboot;			/* --no-reboot: sets base.no_reboot */
 	uint64_t memory, entry, ap_entry;
 	uint32_t cpus;
 	int mode;

@@ -36,19 +36,27 @@ static const char run_detail[] =
 "  --mode MODE         real, protected or long (default long; an ELF's own)\n"
 "  --entry GPA         the entry point (default: the image's)\n"
 "  --ap-entry GPA      where the vCPUs but vCPU 0 start, in the entry's mode\n"
-"  --timeout SEC       stop the VM after SEC seconds and exit 124\n"
+"  --no-reboot         a guest reset (ACPI reset register, port 0xcf9) ends\n"
+"                      the VM with status 0 instead of rebooting it\n"
+"  --timeout SEC       stop the VM after SEC seconds (reboots included) and\n"
+"                      exit 124\n"
 "  CONFIG.json         a VM config; the options above override it\n"
+"\n"
+"A guest reset reboots the VM in place (images reloaded, same console):\n"
+"stderr says \"guest reset: rebooting\". A triple fault is not a reset.\n"
 "\n"
 "Exit status: the value v the guest wrote to port 0xf4, as v & 0xff;\n"
 "124 timeout; 125 axvmctl or axvm failed (bad arguments or config, no\n"
 "/dev/axvm, an ioctl error); 126 the VM failed (shutdown (triple fault),\n"
-"entry failure, internal error); 0 any other clean stop, including\n"
-"SIGINT or SIGTERM, which stop the VM.\n";
+"entry failure, internal error); 0 any other clean stop: ACPI poweroff,\n"
+"a reset under --no-reboot, SIGINT or SIGTERM (which stop the VM).\n";
 
 static const char create_detail[] =
 "Create a managed VM from CONFIG.json and configure it (state loaded),\n"
 "without starting it; print its id. The VM lives in the module until\n"
-"`axvmctl destroy ID`. Takes the options of run except --timeout.\n";
+"`axvmctl destroy ID`. Takes the options of run except --timeout.\n"
+"The kernel reboots a managed VM whose guest resets; with --no-reboot\n"
+"(base.no_reboot) the VM stops instead (exit_reason reset).\n";
 
 static const char list_detail[] =
 "List the VMs: id, name, state, mode (managed or vmm), vCPUs, memory,\n"
@@ -69,7 +77,8 @@ static const struct cmd cmds[] = {
 	  "[--name N] [--memory SIZE] [--cpus N] [--image FILE[@GPA]]\n"
 	  "            [--kernel ELF] [--initrd FILE]... [--cmdline STR]\n"
 	  "            [--platform pc|none] [--mode real|protected|long]\n"
-	  "            [--entry GPA] [--ap-entry GPA] [--timeout SEC] [CONFIG.json]",
+	  "            [--entry GPA] [--ap-entry GPA] [--no-reboot] [--timeout SEC]\n"
+	  "            [CONFIG.json]",
 	  "run a VM in the foreground", run_detail, EX_RUN_ERR, NULL },
 	{ "create", cmd_create, "[OPTIONS] CONFIG.json",
 	  "create a managed VM, print its id", create_detail, EX_MISUSE, NULL },
@@ -174,7 +183,7 @@ static int bad_option(const struct cmd *c, int opt, char **argv,
 enum {
 	OPT_NAME = 256, OPT_MEMORY, OPT_CPUS, OPT_IMAGE, OPT_KERNEL,
 	OPT_MODE, OPT_ENTRY, OPT_TIMEOUT, OPT_JSON, OPT_CMDLINE, OPT_INITRD,
-	OPT_PLATFORM, OPT_AP_ENTRY,
+	OPT_PLATFORM, OPT_AP_ENTRY, OPT_NO_REBOOT,
 };
 
 /* --mode or --platform: the word's number into *@out; -1 after misuse. */
@@ -203,6 +212,7 @@ int parse_vm_opts(const struct cmd *c, int argc, char **argv,
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "entry", required_argument, NULL, OPT_ENTRY },
 		{ "ap-entry", required_argument, NULL, OPT_AP_ENTRY },
+		{ "no-reboot", no_argument, NULL, OPT_NO_REBOOT },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -285,6 +295,9 @@ int parse_vm_opts(const struct cmd *c, int argc, char **argv,
 				return -1;
 			}
 			o->has_ap_entry = true;
+			break;
+		case OPT_NO_REBOOT:
+			o->no_reboot = true;
 			break;
 		case OPT_TIMEOUT:
 			if (!timeout_ms) {

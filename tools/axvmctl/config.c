@@ -268,6 +268,15 @@ static int base_platform(struct cctx *c, const char *path, json_object *v)
 	return get_word(c, path, v, &platform_words, &c->cfg->platform);
 }
 
+/* Our addition: a guest reset ends the VM instead of rebooting it. */
+static int base_no_reboot(struct cctx *c, const char *path, json_object *v)
+{
+	if (!json_object_is_type(v, json_type_boolean))
+		return cerr(c, path, "expected true or false, got %s", shown(v));
+	c->cfg->no_reboot = json_object_get_boolean(v);
+	return 0;
+}
+
 static const struct key base_keys[] = {
 	{ "id", base_id },
 	{ "name", base_name },
@@ -276,6 +285,7 @@ static const struct key base_keys[] = {
 	{ "phys_cpu_ids", NULL },
 	{ "phys_cpu_sets", base_phys_cpu_sets },
 	{ "platform", base_platform },
+	{ "no_reboot", base_no_reboot },
 };
 
 /* ---- kernel ------------------------------------------------------------- */

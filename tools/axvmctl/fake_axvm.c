@@ -16,14 +16,22 @@
  *   down:V     SYSTEM_DOWN with code V (the VM stops: debug-exit)
  *   triple     SHUTDOWN            failentry  FAIL_ENTRY
  *   interr     INTERNAL_ERROR      npf        NPF
+ *   reset      the guest resets the machine (6 to port 0xcf9): the VM
+ *              stops (reason reset); every vCPU's RUN returns RESET
+ *   poweroff   ACPI S5: the VM stops (reason poweroff), SYSTEM_DOWN 0
  *   hlt        block in RUN until a signal (-EINTR) or STOP (STOPPED)
  *   echo       like hlt, echoing console input; 'q' means down:0
  * (the end of the script is an endless hlt). A failed check exits 99.
- * $FAKE_VMS pre-creates VMs: "ID:NAME:STATE:m|v[p],..." (STATE a number,
- * p: a PC platform VM).
+ * ';' separates the scripts of successive boots: boot N (RESTART makes
+ * boot N + 1) plays the Nth, the last one again on every later boot
+ * ("reset;down:3": reset once, then exit 3).
+ * $FAKE_VMS pre-creates VMs: "ID:NAME:STATE:m|v[p][r],..." (STATE a
+ * number, p: a PC platform VM; a stopped VM stopped for debug-exit 42,
+ * or with r for a guest reset).
  * $FAKE_LOG, when set, is a file that records the ioctls made.
  * $FAKE_NO_PLATFORM, when set, plays a module from before the PC
- * platform: no such capabilities, and their flags are refused.
+ * platform: no such capabilities (nor reset), and their flags are
+ * refused.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +62,7 @@ struct fvm {
 	int con_user, con_peer;		/* the console: socketpair */
 	volatile int stopped;
 	bool ap_entry;			/* SET_ENTRY with AXVM_ENTRY_AP */
+	unsigned int boots;		/* RESTARTs so far */
 };
 
 enum kind { K_NONE, K_SYS, K_VM, K_VCPU };
@@ -137,15 +146,21 @@ static void seed_vms(void)
 	const char *s = getenv("FAKE_VMS");
 	char name[32], mode;
 	unsigned int id, state;
+	size_t k;
 	int n;
 
 	if (done || !s)
 		return;
 	done = 1;
 	while (sscanf(s, "%u:%31[^:]:%u:%c%n", &id, name, &state, &mode, &n) == 4) {
-		uint32_t flags = (mode == 'm' ? AXVM_VM_MANAGED : 0) |
-				 (s[n] == 'p' ? AXVM_VM_PLATFORM_PC : 0);
-		struct fvm *v = new_vm(id, name, flags);
+		const char *sfx = s + n;
+		uint32_t flags;
+		struct fvm *v;
+
+		k = strspn(sfx, "pr");
+		flags = (mode == 'm' ? AXVM_VM_MANAGED : 0) |
+			(memchr(sfx, 'p', k) ? AXVM_VM_PLATFORM_PC : 0);
+		v = new_vm(id, name, flags);
 
 		if (v) {
 			v->info.state = state;
@@ -154,13 +169,15 @@ static void seed_vms(void)
 			v->info.stats.exits = 10;
 			v->info.stats.io_exits = 4;
 			v->info.stats.unhandled_io = 1;
-			if (state == AXVM_VM_STOPPED) {
+			if (state == AXVM_VM_STOPPED && memchr(sfx, 'r', k)) {
+				v->info.exit_reason = AXVM_STOP_RESET;
+			} else if (state == AXVM_VM_STOPPED) {
 				v->info.exit_reason = AXVM_STOP_DEBUG_EXIT;
 				v->info.exit_code = 42;
 			}
 			dprintf(v->con_peer, "ring of %s\n", name);
 		}
-		s += n + (s[n] == 'p');
+		s += n + k;
 		if (*s != ',')
 			break;
 		s++;
@@ -228,6 +245,7 @@ static long check_extension(unsigned long cap)
 	case AXVM_CAP_SET_GSI:
 	case AXVM_CAP_SIGNAL_MSI:
 	case AXVM_CAP_AP_ENTRY:
+	case AXVM_CAP_RESET:
 		return !no_platform();
 	}
 	return 1;
@@ -251,7 +269,9 @@ static long sys_ioctl(unsigned long req, unsigned long arg)
 		flog("CREATE_VM flags=%u id=%u max_vcpus=%u name=%s set0=%llx",
 		     cv->flags, cv->id, cv->max_vcpus, cv->name,
 		     (unsigned long long)cv->pcpu_sets[0]);
-		if (no_platform() && (cv->flags & AXVM_VM_PLATFORM_PC))
+		if (cv->flags & ~AXVM_CREATE_VM_VALID_FLAGS ||
+		    (no_platform() && (cv->flags & (AXVM_VM_PLATFORM_PC |
+						    AXVM_VM_NO_REBOOT))))
 			return fail(EINVAL);
 		id = cv->id;
 		if (id && vm_by_id(id))
@@ -291,6 +311,36 @@ static long sys_ioctl(unsigned long req, unsigned long arg)
 		return 0;
 	}
 	return fail(ENOTTY);
+}
+
+/* What vCPU @vcpu of @v plays in its current boot. */
+static const char *script_for(const struct fvm *v, unsigned int vcpu)
+{
+	const char *s = getenv("FAKE_SCRIPT") ?: "";
+	const char *semi;
+	unsigned int i;
+
+	/* A PC platform VM's APs wait for INIT/SIPI: no script. */
+	if (vcpu && (v->info.flags & AXVM_VM_PLATFORM_PC) && !v->ap_entry)
+		return "";
+	for (i = 0; i < v->boots && (semi = strchr(s, ';')); i++)
+		s = semi + 1;
+	return s;
+}
+
+/* RESTART: the vCPUs start their next boot's script, run zeroed. */
+static void reboot_vcpus(struct fvm *v)
+{
+	int i;
+
+	v->boots++;
+	for (i = 0; i < MAX_FDS; i++) {
+		if (fds[i].kind != K_VCPU || fds[i].vm != v)
+			continue;
+		memset(fds[i].run, 0, AXVM_RUN_SIZE);
+		fds[i].step = script_for(v, fds[i].vcpu);
+		fds[i].check = 0;
+	}
 }
 
 /* Lifecycle transitions (DESIGN.md §2). */
@@ -333,6 +383,10 @@ static long transition(struct fvm *v, unsigned long req)
 		if (in->state != AXVM_VM_STOPPED)
 			return fail(EINVAL);
 		in->state = AXVM_VM_RUNNING;
+		in->exit_reason = AXVM_STOP_NONE;
+		in->exit_code = 0;
+		reboot_vcpus(v);
+		v->stopped = 0;
 		return 0;
 	case AXVM_DESTROY:
 		if (in->state == AXVM_VM_RUNNING)
@@ -394,11 +448,7 @@ static long vm_ioctl(struct fvm *v, unsigned long req, unsigned long arg)
 		fds[fd].vcpu = (unsigned int)arg;
 		fds[fd].run = aligned_alloc(4096, AXVM_RUN_SIZE);
 		memset(fds[fd].run, 0, AXVM_RUN_SIZE);
-		fds[fd].step = getenv("FAKE_SCRIPT") ?: "";
-		/* A PC platform VM's APs wait for INIT/SIPI: no script. */
-		if (arg && (v->info.flags & AXVM_VM_PLATFORM_PC) &&
-		    !v->ap_entry)
-			fds[fd].step = "";
+		fds[fd].step = script_for(v, (unsigned int)arg);
 		v->info.nr_vcpus++;
 		return fd;
 	case AXVM_GET_CONSOLE_FD:
@@ -408,7 +458,8 @@ static long vm_ioctl(struct fvm *v, unsigned long req, unsigned long arg)
 		return fd;
 	default:
 		flog("%s", req == AXVM_STOP ? "STOP" : req == AXVM_START ?
-		     "START" : req == AXVM_FINALIZE ? "FINALIZE" : "LIFECYCLE");
+		     "START" : req == AXVM_FINALIZE ? "FINALIZE" :
+		     req == AXVM_RESTART ? "RESTART" : "LIFECYCLE");
 		return transition(v, req);
 	}
 }
@@ -446,6 +497,30 @@ static void stop_vm(struct fvm *v, uint32_t reason, int64_t code)
 	v->stopped = 1;
 }
 
+/* RUN on a stopped VM: the exit of its stop reason (vcpu_fill_stopped). */
+static long stopped_exit(struct fent *f)
+{
+	struct axvm_run *run = f->run;
+
+	switch (f->vm->info.exit_reason) {
+	case AXVM_STOP_DEBUG_EXIT:
+	case AXVM_STOP_POWEROFF:
+		run->exit_reason = AXVM_EXIT_SYSTEM_DOWN;
+		run->system_down.code = f->vm->info.exit_code;
+		break;
+	case AXVM_STOP_SHUTDOWN:
+		run->exit_reason = AXVM_EXIT_SHUTDOWN;
+		break;
+	case AXVM_STOP_RESET:
+		run->exit_reason = AXVM_EXIT_RESET;
+		break;
+	default:
+		run->exit_reason = AXVM_EXIT_STOPPED;
+		break;
+	}
+	return 0;
+}
+
 /* Block like HLT: -EINTR on a signal or immediate_exit, STOPPED on STOP. */
 static long block(struct fent *f, int echo)
 {
@@ -454,10 +529,8 @@ static long block(struct fent *f, int echo)
 	ssize_t n, i;
 
 	for (;;) {
-		if (f->vm->stopped) {
-			f->run->exit_reason = AXVM_EXIT_STOPPED;
-			return 0;
-		}
+		if (f->vm->stopped)
+			return stopped_exit(f);
 		if (f->run->immediate_exit)
 			return fail(EINTR);
 		if (echo) {
@@ -486,11 +559,9 @@ static long vcpu_run(struct fent *f)
 
 	check_answer(f);
 	for (;;) {
-		if (f->vm->stopped) {
-			run->exit_reason = AXVM_EXIT_STOPPED;
-			return 0;
-		}
-		n = strcspn(f->step, ",");
+		if (f->vm->stopped)
+			return stopped_exit(f);
+		n = strcspn(f->step, ",;");
 		if (!n)
 			return block(f, 0);
 		snprintf(tok, sizeof(tok), "%.*s", (int)n, f->step);
@@ -524,6 +595,13 @@ static long vcpu_run(struct fent *f)
 			stop_vm(f->vm, AXVM_STOP_DEBUG_EXIT, (int64_t)v);
 			run->exit_reason = AXVM_EXIT_SYSTEM_DOWN;
 			run->system_down.code = (int64_t)v;
+		} else if (!strcmp(tok, "reset")) {
+			stop_vm(f->vm, AXVM_STOP_RESET, 0);
+			run->exit_reason = AXVM_EXIT_RESET;
+		} else if (!strcmp(tok, "poweroff")) {
+			stop_vm(f->vm, AXVM_STOP_POWEROFF, 0);
+			run->exit_reason = AXVM_EXIT_SYSTEM_DOWN;
+			run->system_down.code = 0;
 		} else if (!strcmp(tok, "triple")) {
 			stop_vm(f->vm, AXVM_STOP_SHUTDOWN, 0);
 			run->exit_reason = AXVM_EXIT_SHUTDOWN;

@@ -142,6 +142,8 @@ int config_finish(struct vm_config *cfg, const struct vm_opts *o, char *err,
 	}
 	if (o->has_platform)
 		cfg->platform = o->platform;
+	if (o->no_reboot)
+		cfg->no_reboot = true;
 	if (o->has_memory && override_memory(cfg, o->memory, err, errlen))
 		return -1;
 

@@ -145,8 +145,14 @@ static void test_format_and_names(void)
 	   !strcmp(state_name(99), "unknown"), "state names");
 	ok(!strcmp(stop_reason_name(AXVM_STOP_DEBUG_EXIT), "debug-exit") &&
 	   !strcmp(stop_reason_name(AXVM_STOP_INTERNAL_ERROR), "internal-error") &&
-	   !strcmp(stop_reason_name(AXVM_STOP_POWEROFF), "poweroff"),
+	   !strcmp(stop_reason_name(AXVM_STOP_POWEROFF), "poweroff") &&
+	   !strcmp(stop_reason_name(AXVM_STOP_RESET), "reset") &&
+	   !strcmp(stop_reason_name(AXVM_STOP_RESET + 1), "unknown"),
 	   "stop reason names");
+	ok(!strcmp(exit_reason_name(AXVM_EXIT_STOPPED), "stopped") &&
+	   !strcmp(exit_reason_name(AXVM_EXIT_RESET), "reset") &&
+	   !strcmp(exit_reason_name(AXVM_EXIT_RESET + 1), "unknown"),
+	   "exit reason names");
 	ok(word_index(&mode_words, "protected") == AXVM_MODE_PROTECTED &&
 	   word_index(&mode_words, "Long") < 0, "mode names");
 	ok(word_index(&platform_words, "pc") == PLATFORM_PC &&
@@ -166,6 +172,7 @@ static void test_caps(void)
 		{ AXVM_CAP_SET_GSI, "set_gsi" },
 		{ AXVM_CAP_SIGNAL_MSI, "signal_msi" },
 		{ AXVM_CAP_AP_ENTRY, "ap_entry" },
+		{ AXVM_CAP_RESET, "reset" },
 	};
 	unsigned int seen[AXVM_CAP_NR] = { 0 };
 	bool once = true;
@@ -404,6 +411,12 @@ static void test_errors(void)
 		  "base.platform: expected a string, got 1" },
 		{ "{\"base\": {\"platform\": null}}",
 		  "base.platform: expected a string, got null" },
+		{ "{\"base\": {\"no_reboot\": 1}}",
+		  "base.no_reboot: expected true or false, got 1" },
+		{ "{\"base\": {\"no_reboot\": \"true\"}}",
+		  "base.no_reboot: expected true or false, got \"true\"" },
+		{ "{\"base\": {\"no_reboot\": null}}",
+		  "base.no_reboot: expected true or false, got null" },
 		{ "{\"kernel\": {\"ap_entry\": \"0xZZ\"}}", "kernel.ap_entry: bad number \"0xZZ\"" },
 		{ "{\"kernel\": {\"ap_entry\": -1}}", "kernel.ap_entry: bad number -1" },
 		{ "{\"kernel\": {\"ap_entry\": [4096]}}", "kernel.ap_entry: bad number [4096]" },
@@ -573,6 +586,38 @@ static void test_platform_keys(void)
 	   "--platform none overrides pc, the AP entry stays (%s)", err);
 }
 
+/* base.no_reboot, and --no-reboot over it. */
+static void test_no_reboot(void)
+{
+	struct vm_config cfg;
+	struct vm_opts o = { 0 };
+	int r;
+
+	r = parse("{\"kernel\": {\"kernel_path\": \"hello.bin\"}}", &cfg);
+	ok(!r && !cfg.no_reboot, "no base.no_reboot: a reset reboots (%s)", err);
+	r = config_finish(&cfg, &o, err, sizeof(err));
+	ok(!r && !cfg.no_reboot, "... and without --no-reboot too (%s)", err);
+	o.no_reboot = true;
+	r = config_finish(&cfg, &o, err, sizeof(err));
+	ok(!r && cfg.no_reboot, "--no-reboot without a config key (%s)", err);
+
+	r = parse("{\"base\": {\"no_reboot\": true},"
+		  " \"kernel\": {\"kernel_path\": \"hello.bin\"}}", &cfg);
+	ok(!r && cfg.no_reboot, "base.no_reboot true (%s)", err);
+	memset(&o, 0, sizeof(o));
+	r = config_finish(&cfg, &o, err, sizeof(err));
+	ok(!r && cfg.no_reboot, "base.no_reboot true stays without the flag (%s)",
+	   err);
+
+	r = parse("{\"base\": {\"no_reboot\": false},"
+		  " \"kernel\": {\"kernel_path\": \"hello.bin\"}}", &cfg);
+	ok(!r && !cfg.no_reboot, "base.no_reboot false (%s)", err);
+	o.no_reboot = true;
+	r = config_finish(&cfg, &o, err, sizeof(err));
+	ok(!r && cfg.no_reboot, "--no-reboot overrides base.no_reboot false (%s)",
+	   err);
+}
+
 static void test_finish(void)
 {
 	struct vm_config cfg;
@@ -651,6 +696,7 @@ int main(void)
 	test_errors();
 	test_multiboot_keys();
 	test_platform_keys();
+	test_no_reboot();
 	test_finish();
 
 	unlink(p);

@@ -73,6 +73,54 @@ printf 'abcq' | FAKE_SCRIPT=echo timeout 20 $A run --image $G > "$T/out" 2> "$T/
 ok $? "run: stdin from a pipe reaches the guest"
 has out 'abcq' "run: the guest's echo comes back"
 
+# A guest reset reboots the VM in the same process (';' separates the
+# fake guest's boots); --no-reboot ends the run with 0 instead.
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='p:boot1,reset;p:boot2,down:3' \
+	status "run: a guest reset reboots, the next boot exits 3" 3 $A run --image $G
+has out '^boot1boot2$' "run: one console across the reboot"
+has err '^axvmctl: run: vm 1: guest reset: rebooting$' "run: says it reboots"
+[ "$(grep -c 'guest reset' "$T/err")" = 1 ]; ok $? "run: ... once"
+[ "$(grep -c '^RESTART$' "$T/log")" = 1 ]; ok $? "run: one RESTART"
+[ "$(grep -c '^START$' "$T/log")" = 1 ]; ok $? "run: the VM is built and started once"
+FAKE_SCRIPT='p:1,reset;p:2,reset;p:3,down:4' \
+	status "run: two resets, three boots" 4 $A run --image $G
+has out '^123$' "run: three boots on the console"
+[ "$(grep -c 'guest reset: rebooting' "$T/err")" = 2 ]; ok $? "run: two reboots said"
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='p:boot1,reset;p:boot2,down:3' \
+	status "run: --no-reboot, a reset is status 0" 0 $A run --no-reboot --image $G
+has out '^boot1$' "run: --no-reboot: one boot"
+grep -q RESTART "$T/log"; [ $? = 1 ]; ok $? "run: --no-reboot: no RESTART"
+[ ! -s "$T/err" ]; ok $? "run: --no-reboot: a clean end, nothing on stderr"
+has log 'CREATE_VM flags=2 ' "run: --no-reboot asks nothing of a VMM-mode VM"
+echo '{"base":{"no_reboot":true},"kernel":{"kernel_path":"g.bin"}}' > "$T/nrrun.json"
+FAKE_SCRIPT='p:boot1,reset;p:boot2,down:3' \
+	status "run: base.no_reboot, a reset is status 0" 0 $A run "$T/nrrun.json"
+has out '^boot1$' "run: base.no_reboot: one boot"
+FAKE_SCRIPT='reset;down:5' status "run: 4 vCPUs, all reset, reboot" 5 \
+	$A run --cpus 4 --platform none --image $G
+[ "$(grep -c 'guest reset: rebooting' "$T/err")" = 1 ]; ok $? "run: 4 vCPUs: one reboot"
+FAKE_SCRIPT='reset' status "run: --timeout ends a guest that resets forever" 124 \
+	$A run --timeout 0.5 --image $G
+has err 'timeout after 0.500 s: stopped' "run: ... saying timeout"
+FAKE_SCRIPT='reset;hlt' status "run: --timeout counts the whole run" 124 \
+	$A run --timeout 0.3 --image $G
+has err 'guest reset: rebooting' "run: ... the reboot first"
+FAKE_SCRIPT='reset;triple' status "run: a triple fault after a reboot" 126 $A run --image $G
+has err 'shutdown (triple fault)' "run: ... is still a failure"
+FAKE_SCRIPT='p:x,poweroff' status "run: ACPI poweroff is status 0" 0 $A run --image $G
+printf 'abq' | FAKE_SCRIPT='reset;echo' timeout 20 $A run --image $G > "$T/out" 2> "$T/err"
+ok $? "run: stdin reaches the guest after a reboot"
+has out 'abq' "run: ... and its echo comes back"
+FAKE_SCRIPT=reset timeout 20 $A run --image $G > /dev/null 2>&1 &
+pid=$!
+sleep 0.3
+kill -TERM $pid
+wait $pid
+ok $? "run: SIGTERM stops a guest that resets forever, status 0"
+rm -f "$T/log"
+
 # ---- run: what it asks of the module ---------------------------------------
 FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: defaults" 1 $A run --image $G
 has log 'CREATE_VM flags=2 id=0 max_vcpus=1' "run: VMM mode, PC platform, 1 vCPU"
@@ -302,7 +350,7 @@ status "caps --json" 0 $A caps --json
 $J "$T/out" .api_version number 1; ok $? "caps: api_version"
 $J "$T/out" .arch string x86_64; ok $? "caps: arch"
 $J "$T/out" .capabilities contains vmm_mode; ok $? "caps: capabilities"
-for c in platform_pc set_gsi signal_msi ap_entry; do
+for c in platform_pc set_gsi signal_msi ap_entry reset; do
 	$J "$T/out" .capabilities contains $c; ok $? "caps: $c"
 done
 
@@ -339,6 +387,24 @@ echo '{"kernel":{"kernel_path":"g.bin","dtb_path":"x.dtb"}}' > "$T/bad.json"
 status "create with a bad config" 1 $A create "$T/bad.json"
 has err 'bad.json: kernel.dtb_path: not supported' "create: config error"
 status "create without a config" 2 $A create
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_VMS= status "create --no-reboot" 0 $A create --no-reboot "$T/m.json"
+has log 'CREATE_VM flags=7 ' "create --no-reboot: AXVM_VM_NO_REBOOT"
+echo '{"base":{"no_reboot":true,"platform":"none"},"kernel":{"kernel_path":"g.bin"}}' > "$T/nr.json"
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_VMS= status "create: base.no_reboot" 0 $A create "$T/nr.json"
+has log 'CREATE_VM flags=5 ' "create: base.no_reboot true: AXVM_VM_NO_REBOOT"
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_VMS= status "create: a reset reboots by default" 0 $A create "$T/m.json"
+has log 'CREATE_VM flags=3 ' "create: no AXVM_VM_NO_REBOOT unless asked"
+FAKE_NO_PLATFORM=1 FAKE_VMS= status "create --no-reboot, no reset capability" 1 \
+	$A create --no-reboot --platform none "$T/m.json"
+has err 'create: vm m: --no-reboot needs the capability reset' "create: says the module lacks reset"
+FAKE_VMS='4:rebooted:5:mr' status "info of a VM stopped by a reset" 0 $A info 4 --json
+$J "$T/out" .exit_reason string reset; ok $? "info: exit_reason reset"
+FAKE_VMS='4:rebooted:5:mpr' status "info (text) of a VM stopped by a reset" 0 $A info 4
+has out '^exit_reason: *reset$' "info: text exit_reason reset"
+has out '^platform: *pc$' "info: p and r together"
 
 printf 'hi\035' | timeout 10 $A console 3 > "$T/out" 2> "$T/err"
 ok $? "console: Ctrl-] detaches"

@@ -241,6 +241,27 @@ static int platform_flag(const struct vm_config *cfg, const char *op,
 	return -1;
 }
 
+/*
+ * base.no_reboot / --no-reboot: for a managed VM, AXVM_VM_NO_REBOOT (the
+ * kernel would reboot it); asked for, a module without the capability
+ * reset is an error. A VMM-mode VM is never rebooted by the kernel: run
+ * itself decides what a reset does.
+ */
+static int no_reboot_flag(const struct vm_config *cfg, bool managed,
+			  const char *op, const struct vm *vm, uint32_t *flag)
+{
+	*flag = 0;
+	if (!managed || !cfg->no_reboot)
+		return 0;
+	if (!has_cap(vm, AXVM_CAP_RESET)) {
+		errf("%s: %s: --no-reboot needs the capability reset, which this axvm module lacks",
+		     op, vm->label);
+		return -1;
+	}
+	*flag = AXVM_VM_NO_REBOOT;
+	return 0;
+}
+
 static int create_vm(const struct vm_config *cfg, bool managed,
 		     const char *op, struct vm *vm)
 {
@@ -250,11 +271,12 @@ static int create_vm(const struct vm_config *cfg, bool managed,
 		.max_vcpus = cfg->cpu_num,
 	};
 	unsigned int i;
-	uint32_t platform;
+	uint32_t platform, no_reboot;
 
-	if (platform_flag(cfg, op, vm, &platform))
+	if (platform_flag(cfg, op, vm, &platform) ||
+	    no_reboot_flag(cfg, managed, op, vm, &no_reboot))
 		return -1;
-	cv.flags |= platform;
+	cv.flags |= platform | no_reboot;
 	if (managed)
 		for (i = 0; i < cfg->nr_pcpu_sets; i++)
 			cv.pcpu_sets[i] = cfg->pcpu_sets[i];

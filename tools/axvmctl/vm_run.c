@@ -14,6 +14,13 @@
  * stdin (to the guest's UART), a signalfd (SIGINT, SIGTERM, SIGHUP: stop
  * the VM, exit 0), an eventfd the vCPU threads poke when they end, and
  * the --timeout deadline (stop the VM, exit 124).
+ *
+ * A guest reset (AXVM_EXIT_RESET, or a VM stopped for AXVM_STOP_RESET)
+ * is one more decision: once every vCPU thread has left RUN and been
+ * joined, the main thread RESTARTs the VM (the kernel reloads its
+ * images) and starts the threads again, one boot after another in the
+ * same process: the console fd, the stdin forwarding and the --timeout
+ * deadline span them all. With --no-reboot a reset ends the run, 0.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -47,13 +54,22 @@ struct vcpu_thread {
 	atomic_bool done;
 };
 
+/* Not an exit status: the guest reset the VM, boot it again. */
+#define ST_REBOOT	0x100
+
 struct runner {
 	struct vm *vm;
+	bool no_reboot;			/* a reset ends the run, status 0 */
 	pthread_mutex_t lock;
+	/* Per boot: */
 	int status;			/* -1 until a vCPU or main decides */
 	char msg[256];			/* printed after the console */
 	atomic_bool stopping;
+	/* For the whole run, across reboots: */
 	int notify_fd;			/* eventfd: a vCPU thread ended */
+	int con_fd, sig_fd;		/* -1: hung up / not yet */
+	uint64_t timeout_ms, deadline;	/* 0: none */
+	struct input_buf in;		/* stdin on its way to the guest */
 	struct vcpu_thread vcpu[VM_MAX_VCPUS];
 };
 
@@ -75,6 +91,25 @@ static void decide(struct runner *r, int status, const char *fmt, ...)
 		}
 	}
 	pthread_mutex_unlock(&r->lock);
+}
+
+/* A guest reset: reboot, or with --no-reboot a clean end. */
+static void decide_reset(struct runner *r)
+{
+	decide(r, r->no_reboot ? EX_OK : ST_REBOOT, NULL);
+}
+
+/* A stop request (a signal) overrides a reboot decided before it. */
+static bool cancel_reboot(struct runner *r)
+{
+	bool was;
+
+	pthread_mutex_lock(&r->lock);
+	was = r->status == ST_REBOOT;
+	if (was)
+		r->status = EX_OK;
+	pthread_mutex_unlock(&r->lock);
+	return was;
 }
 
 static bool decided(struct runner *r)
@@ -112,6 +147,9 @@ static void decide_from_info(struct runner *r)
 	case AXVM_STOP_INTERNAL_ERROR:
 		decide(r, EX_VM_ERR, "internal error (code %lld)",
 		       (long long)info.exit_code);
+		break;
+	case AXVM_STOP_RESET:
+		decide_reset(r);
 		break;
 	default:
 		decide(r, EX_OK, NULL);	/* a stop request */
@@ -157,6 +195,9 @@ static bool handle_exit(struct vcpu_thread *t)
 		decide(r, EX_VM_ERR, "vcpu %u: unhandled nested page fault at 0x%llx (access 0x%llx)",
 		       t->id, (unsigned long long)run->npf.gpa,
 		       (unsigned long long)run->npf.access);
+		return true;
+	case AXVM_EXIT_RESET:
+		decide_reset(r);
 		return true;
 	case AXVM_EXIT_STOPPED:
 		decide_from_info(r);
@@ -293,6 +334,8 @@ static int start_vcpus(struct runner *r, const struct vm_config *cfg)
 		*t = (struct vcpu_thread){
 			.r = r, .vcpu = &r->vm->ax.vcpus[i], .id = i,
 		};
+		/* The last boot's kick set it (RESTART zeroes it too). */
+		t->vcpu->run->immediate_exit = 0;
 		err = pthread_create(&t->tid, NULL, vcpu_main, t);
 		if (err) {
 			decide(r, EX_RUN_ERR, "vcpu %u: thread: %s", i,
@@ -326,34 +369,47 @@ static void read_stdin(struct input_buf *in)
 		in->closed = true;	/* EOF: the guest keeps running */
 }
 
-/*
- * The main thread's loop, until every vCPU thread has ended (or a second
- * signal asks us not to wait). Closes @con_fd.
- */
-static void supervise(struct runner *r, int con_fd, int sig_fd,
-		      uint64_t timeout_ms)
+static bool timed_out(const struct runner *r)
 {
-	struct input_buf in = { .closed = !want_stdin() };
-	uint64_t deadline = timeout_ms ? now_ms() + timeout_ms : 0;
+	return r->deadline && now_ms() >= r->deadline;
+}
+
+static void decide_timeout(struct runner *r)
+{
+	decide(r, EX_TIMEOUT, "timeout after %llu.%03llu s: stopped",
+	       (unsigned long long)(r->timeout_ms / 1000),
+	       (unsigned long long)(r->timeout_ms % 1000));
+}
+
+/*
+ * The main thread's loop for one boot, until every vCPU thread has ended
+ * (or a second signal asks us not to wait). It polls at least once, so
+ * a signal or the deadline is seen even when the guest resets at once,
+ * boot after boot (the ended threads poked notify_fd: no wait). The
+ * console fd stays open for the next boot (closed when it hangs up).
+ */
+static void supervise(struct runner *r)
+{
+	struct input_buf *in = &r->in;
 	struct signalfd_siginfo si;
 	struct pollfd pfd[4];
 	uint64_t cnt, t;
 	int wait;
 
-	while (!all_done(r)) {
-		pfd[0] = (struct pollfd){ .fd = con_fd, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
+	do {
+		pfd[0] = (struct pollfd){ .fd = r->con_fd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = r->sig_fd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = r->notify_fd, .events = POLLIN };
 		pfd[3] = (struct pollfd){ .fd = -1 };
-		if (!in.closed && in.len < sizeof(in.buf))
+		if (!in->closed && in->len < sizeof(in->buf))
 			pfd[3] = (struct pollfd){ .fd = STDIN_FILENO,
 						  .events = POLLIN };
 		wait = -1;
-		if (deadline && !atomic_load(&r->stopping)) {
+		if (r->deadline && !atomic_load(&r->stopping)) {
 			t = now_ms();
-			wait = t >= deadline ? 0 : (int)(deadline - t);
+			wait = t >= r->deadline ? 0 : (int)(r->deadline - t);
 		}
-		if (in.len && (wait < 0 || wait > INPUT_RETRY_MS))
+		if (in->len && (wait < 0 || wait > INPUT_RETRY_MS))
 			wait = INPUT_RETRY_MS;
 		if (atomic_load(&r->stopping) &&
 		    (wait < 0 || wait > KICK_INTERVAL_MS))
@@ -361,17 +417,20 @@ static void supervise(struct runner *r, int con_fd, int sig_fd,
 
 		if (poll(pfd, 4, wait) < 0 && errno != EINTR)
 			break;
-		if (pfd[0].revents && con_fd >= 0 && console_drain(con_fd)) {
-			close(con_fd);	/* hung up: nothing more to show */
-			con_fd = -1;
+		if (pfd[0].revents && r->con_fd >= 0 &&
+		    console_drain(r->con_fd)) {
+			close(r->con_fd);	/* hung up: nothing more to show */
+			r->con_fd = -1;
 		}
 		if (pfd[3].revents)
-			read_stdin(&in);
-		if (con_fd >= 0)
-			input_flush(&in, con_fd);
+			read_stdin(in);
+		if (r->con_fd >= 0)
+			input_flush(in, r->con_fd);
 		if (pfd[1].revents &&
-		    read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
-			if (atomic_load(&r->stopping) && si.ssi_signo != SIGHUP) {
+		    read(r->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+			/* Stopping for a reboot: this is the first request. */
+			if (!cancel_reboot(r) && atomic_load(&r->stopping) &&
+			    si.ssi_signo != SIGHUP) {
 				/* Asked twice: do not wait for the vCPUs. */
 				decide(r, EX_OK, NULL);
 				break;
@@ -382,63 +441,24 @@ static void supervise(struct runner *r, int con_fd, int sig_fd,
 		if (pfd[2].revents && read(r->notify_fd, &cnt, sizeof(cnt)) > 0 &&
 		    decided(r))
 			request_stop(r);	/* one vCPU ended the VM */
-		if (deadline && !atomic_load(&r->stopping) &&
-		    now_ms() >= deadline) {
-			decide(r, EX_TIMEOUT, "timeout after %llu.%03llu s: stopped",
-			       (unsigned long long)(timeout_ms / 1000),
-			       (unsigned long long)(timeout_ms % 1000));
+		if (!atomic_load(&r->stopping) && timed_out(r)) {
+			decide_timeout(r);
 			request_stop(r);
 		}
 		if (atomic_load(&r->stopping))
 			kick_all(r);
-	}
-	if (con_fd >= 0) {
-		console_drain(con_fd);	/* what the last exits printed */
-		close(con_fd);
-	}
+	} while (!all_done(r));
+	if (r->con_fd >= 0)
+		console_drain(r->con_fd);	/* what the last exits printed */
 }
 
-static int run_vm(struct vm *vm, const struct vm_config *cfg,
-		  uint64_t timeout_ms)
+/* Join the vCPU threads that ended; false when some are still in RUN. */
+static bool join_vcpus(struct runner *r)
 {
-	struct runner *r;
-	sigset_t stop_set;
-	int sig_fd = -1, con_fd = -1, status = EX_RUN_ERR;
-	unsigned int i;
 	bool waited = true;
+	unsigned int i;
 
-	r = calloc(1, sizeof(*r));
-	if (!r) {
-		errnof(ENOMEM, "run");
-		return EX_RUN_ERR;
-	}
-	r->vm = vm;
-	r->status = -1;
-	pthread_mutex_init(&r->lock, NULL);
-	r->notify_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (r->notify_fd < 0 || setup_signals(&stop_set)) {
-		errnof(errno, "run: setup");
-		goto out;
-	}
-	sig_fd = signalfd(-1, &stop_set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sig_fd < 0) {
-		errnof(errno, "run: signalfd");
-		goto out;
-	}
-	con_fd = axvm_vm__console(&vm->ax, O_NONBLOCK);
-	if (con_fd < 0) {
-		errnof(errno, "run: %s: get console fd", vm->label);
-		goto out;
-	}
-	if (axvm_vm__start(&vm->ax)) {
-		errnof(errno, "run: %s: start", vm->label);
-		goto out;
-	}
-	if (start_vcpus(r, cfg))
-		request_stop(r);
-	supervise(r, con_fd, sig_fd, timeout_ms);
-	con_fd = -1;		/* supervise closed it */
-	for (i = 0; i < vm->ax.nr_vcpus; i++) {
+	for (i = 0; i < r->vm->ax.nr_vcpus; i++) {
 		if (!r->vcpu[i].started)
 			continue;
 		if (atomic_load(&r->vcpu[i].done))
@@ -446,16 +466,99 @@ static int run_vm(struct vm *vm, const struct vm_config *cfg,
 		else
 			waited = false;	/* a second signal: leave */
 	}
+	return waited;
+}
+
+/*
+ * After a guest reset, every vCPU thread joined: RESTART the VM and
+ * start over. 0, or -1 when the run ends here (r->status says how).
+ */
+static int reboot(struct runner *r)
+{
+	uint64_t cnt;
+
+	if (timed_out(r)) {
+		/* The deadline passed while the vCPUs stopped: no new boot. */
+		r->status = -1;
+		decide_timeout(r);
+		return -1;
+	}
+	errf("run: %s: guest reset: rebooting", r->vm->label);
+	if (axvm_vm__restart(&r->vm->ax)) {
+		r->status = -1;
+		decide(r, EX_RUN_ERR, "restart: %s", strerror(errno));
+		return -1;
+	}
+	r->status = -1;
+	r->msg[0] = '\0';
+	atomic_store(&r->stopping, false);
+	/* What the last boot's threads poked. */
+	(void)!read(r->notify_fd, &cnt, sizeof(cnt));
+	return 0;
+}
+
+static int run_vm(struct vm *vm, const struct vm_config *cfg,
+		  uint64_t timeout_ms)
+{
+	struct runner *r;
+	sigset_t stop_set;
+	int status = EX_RUN_ERR;
+
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		errnof(ENOMEM, "run");
+		return EX_RUN_ERR;
+	}
+	r->vm = vm;
+	r->no_reboot = cfg->no_reboot;
+	r->status = -1;
+	r->con_fd = r->sig_fd = -1;
+	r->timeout_ms = timeout_ms;
+	r->in.closed = !want_stdin();
+	pthread_mutex_init(&r->lock, NULL);
+	r->notify_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (r->notify_fd < 0 || setup_signals(&stop_set)) {
+		errnof(errno, "run: setup");
+		goto out;
+	}
+	r->sig_fd = signalfd(-1, &stop_set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (r->sig_fd < 0) {
+		errnof(errno, "run: signalfd");
+		goto out;
+	}
+	r->con_fd = axvm_vm__console(&vm->ax, O_NONBLOCK);
+	if (r->con_fd < 0) {
+		errnof(errno, "run: %s: get console fd", vm->label);
+		goto out;
+	}
+	if (axvm_vm__start(&vm->ax)) {
+		errnof(errno, "run: %s: start", vm->label);
+		goto out;
+	}
+	/* The deadline counts the whole run, every reboot included. */
+	r->deadline = timeout_ms ? now_ms() + timeout_ms : 0;
+	for (;;) {
+		if (start_vcpus(r, cfg))
+			request_stop(r);
+		supervise(r);
+		if (!join_vcpus(r)) {
+			/* vCPU threads still in RUN: leave without them. */
+			if (r->msg[0])
+				errf("run: %s: %s", vm->label, r->msg);
+			_exit(r->status < 0 || r->status == ST_REBOOT ?
+			      EX_OK : r->status);
+		}
+		if (r->status != ST_REBOOT || reboot(r))
+			break;
+	}
 	if (r->msg[0])
 		errf("run: %s: %s", vm->label, r->msg);
 	status = r->status < 0 ? EX_OK : r->status;
-	if (!waited)
-		_exit(status);	/* vCPU threads still in RUN */
 out:
-	if (con_fd >= 0)
-		close(con_fd);
-	if (sig_fd >= 0)
-		close(sig_fd);
+	if (r->con_fd >= 0)
+		close(r->con_fd);
+	if (r->sig_fd >= 0)
+		close(r->sig_fd);
 	if (r->notify_fd >= 0)
 		close(r->notify_fd);
 	free(r);
