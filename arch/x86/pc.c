@@ -27,6 +27,7 @@
 #include <linux/bitfield.h>
 #include <linux/math64.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <asm/processor.h>
 #include <asm/tsc.h>
 #include "axvm.h"
@@ -35,6 +36,12 @@
 #include "devices/lapic.h"
 #include "devices/ioapic.h"
 #include "devices/i8259.h"
+#include "devices/i8254.h"
+#include "devices/hpet.h"
+#include "devices/mc146818.h"
+#include "devices/acpi_pm.h"
+#include "acpi_tables.h"
+#include "mm.h"
 #include "pc.h"
 #include "kunit_export.h"
 
@@ -118,7 +125,78 @@ static void pc_pic_output(void *ctx, bool level)
 	}
 }
 
+/* ---- the timers' and ACPI's lines --------------------------------------- */
+
+static int pc_set_gsi(struct axvm *vm, u32 gsi, bool level);
+
+/*
+ * The HPET's legacy replacement route takes IRQ 0 and IRQ 8 from the
+ * PIT and the RTC, as the chipset's does: their outputs go nowhere.
+ */
+static void pc_pit_irq(void *ctx, bool level)
+{
+	struct axvm_pc *pc = ctx;
+
+	if (!axvm_hpet_legacy(pc->hpet))
+		pc_set_gsi(pc->vm, 0, level);
+}
+
+static void pc_rtc_irq(void *ctx, bool level)
+{
+	struct axvm_pc *pc = ctx;
+
+	if (!axvm_hpet_legacy(pc->hpet))
+		pc_set_gsi(pc->vm, AXVM_RTC_IRQ, level);
+}
+
+static void pc_hpet_irq(void *ctx, u32 line, bool level)
+{
+	struct axvm_pc *pc = ctx;
+
+	pc_set_gsi(pc->vm, line, level);
+}
+
+static void pc_sci(void *ctx, bool level)
+{
+	struct axvm_pc *pc = ctx;
+
+	pc_set_gsi(pc->vm, AXVM_ACPI_SCI_IRQ, level);
+}
+
+/* S5 (the only sleep state the DSDT offers) and the reset register. */
+static void pc_sleep(void *ctx, u8 slp_typ)
+{
+	struct axvm_pc *pc = ctx;
+
+	axvm_vm_stop_from_guest(pc->vm, AXVM_STOP_POWEROFF, 0);
+}
+
+static void pc_reset(void *ctx)
+{
+	struct axvm_pc *pc = ctx;
+
+	axvm_vm_stop_from_guest(pc->vm, AXVM_STOP_RESET, 0);
+}
+
 /* ---- the VM -------------------------------------------------------------- */
+
+static void pc_free(struct axvm_pc *pc)
+{
+	/* The timers first: their callbacks reach the interrupt chips. */
+	if (!IS_ERR_OR_NULL(pc->pm))
+		axvm_acpi_pm_destroy(pc->pm);
+	if (!IS_ERR_OR_NULL(pc->rtc))
+		axvm_rtc_destroy(pc->rtc);
+	if (!IS_ERR_OR_NULL(pc->hpet))
+		axvm_hpet_destroy(pc->hpet);
+	if (!IS_ERR_OR_NULL(pc->pit))
+		axvm_i8254_destroy(pc->pit);
+	if (!IS_ERR_OR_NULL(pc->pic))
+		axvm_i8259_destroy(pc->pic);
+	if (!IS_ERR_OR_NULL(pc->ioapic))
+		axvm_ioapic_destroy(pc->ioapic);
+	kfree(pc);
+}
 
 static int pc_vm_init(struct axvm *vm)
 {
@@ -129,30 +207,47 @@ static int pc_vm_init(struct axvm *vm)
 		.output = pc_pic_output, .ctx = vm,
 	};
 	struct axvm_pc *pc;
-	int ret;
+	struct timespec64 wall;
 
 	pc = kzalloc(sizeof(*pc), GFP_KERNEL_ACCOUNT);
 	if (!pc)
 		return -ENOMEM;
+	pc->vm = vm;
 	/* ID 0, as QEMU's MADT: IOAPIC IDs are not APIC IDs (APIC bus gone). */
 	pc->ioapic = axvm_ioapic_create(0, &io_host);
-	if (IS_ERR(pc->ioapic)) {
-		ret = PTR_ERR(pc->ioapic);
-		goto err_free;
-	}
+	if (IS_ERR(pc->ioapic))
+		goto err;
 	pc->pic = axvm_i8259_create(&pic_host);
-	if (IS_ERR(pc->pic)) {
-		ret = PTR_ERR(pc->pic);
-		goto err_ioapic;
-	}
+	if (IS_ERR(pc->pic))
+		goto err;
+	/* The callbacks below may run as soon as a device exists. */
+	pc->hpet = axvm_hpet_create(&(struct axvm_hpet_host){
+		.set_irq = pc_hpet_irq, .ctx = pc, .hal = vm->hal });
+	if (IS_ERR(pc->hpet))
+		goto err;
+	pc->pit = axvm_i8254_create(&(struct axvm_i8254_host){
+		.set_irq = pc_pit_irq, .ctx = pc, .hal = vm->hal });
+	if (IS_ERR(pc->pit))
+		goto err;
+	/* The RTC keeps the host's wall clock, read with the HAL's. */
+	ktime_get_real_ts64(&wall);
+	pc->rtc = axvm_rtc_create(&(struct axvm_rtc_host){
+		.set_irq = pc_rtc_irq, .ctx = pc, .hal = vm->hal,
+		.wall_sec = wall.tv_sec,
+		.wall_at_ns = vm->hal->current_time_nanos(vm->hal) });
+	if (IS_ERR(pc->rtc))
+		goto err;
+	pc->pm = axvm_acpi_pm_create(&(struct axvm_acpi_pm_host){
+		.set_irq = pc_sci, .sleep = pc_sleep, .reset = pc_reset,
+		.ctx = pc, .hal = vm->hal });
+	if (IS_ERR(pc->pm))
+		goto err;
 	vm->platform_data = pc;
 	return 0;
 
-err_ioapic:
-	axvm_ioapic_destroy(pc->ioapic);
-err_free:
-	kfree(pc);
-	return ret;
+err:
+	pc_free(pc);
+	return -ENOMEM;
 }
 
 static void pc_vm_destroy(struct axvm *vm)
@@ -161,9 +256,7 @@ static void pc_vm_destroy(struct axvm *vm)
 
 	if (!pc)
 		return;
-	axvm_i8259_destroy(pc->pic);
-	axvm_ioapic_destroy(pc->ioapic);
-	kfree(pc);
+	pc_free(pc);
 	vm->platform_data = NULL;
 }
 
@@ -186,9 +279,108 @@ static const u8 pc_pic_firmware[][2] = {
 	{ AXVM_I8259_SLAVE_DATA, 0xff },
 };
 
+/* RAM below and above 4 GiB, for the CMOS fields an OS reads. */
+struct pc_ram {
+	u64 below_4g, above_4g;
+};
+
+static int pc_count_ram(void *ctx, const struct axvm_region *r)
+{
+	struct pc_ram *ram = ctx;
+	u64 end = r->gpa + r->size;
+
+	if (r->gpa < SZ_4G)
+		ram->below_4g += min_t(u64, end, SZ_4G) - r->gpa;
+	if (end > SZ_4G)
+		ram->above_4g += end - max_t(u64, r->gpa, SZ_4G);
+	return 0;
+}
+
+/* The DSDT's devices: each 16550 in port space, COM1 first. */
+struct pc_acpi_devs {
+	struct axvm_acpi_dev *dev;
+	unsigned int nr, max;
+};
+
+static int pc_acpi_add_dev(void *ctx, const struct axvm_device_inst *inst)
+{
+	struct pc_acpi_devs *d = ctx;
+	struct axvm_acpi_dev *dev;
+
+	if (inst->type != &axvm_uart16550_type || inst->space != AXVM_SPACE_PIO)
+		return 0;
+	if (d->nr == d->max)
+		return -ENOSPC;
+	dev = &d->dev[d->nr++];
+	snprintf(dev->name, sizeof(dev->name), "COM%u", d->nr);
+	strscpy(dev->hid, "PNP0501", sizeof(dev->hid));
+	dev->uid = d->nr;
+	dev->pio_base = inst->base;
+	dev->pio_size = inst->length;
+	if (inst->irq != AXVM_IRQ_NONE) {
+		dev->has_irq = true;
+		dev->gsi = inst->irq;
+	}
+	return 0;
+}
+
+/*
+ * The ACPI tables an OS finds the machine by, at 0xe0000 in the BIOS
+ * area (docs/devices.md, "ACPI"). Written at every FINALIZE and RESTART
+ * (guest RAM is reset then), so managed VMs have them as VMM ones do. A
+ * VM without RAM there gets none.
+ */
+static void pc_write_acpi(struct axvm *vm)
+{
+	struct pc_acpi_devs devs = { .max = AXVM_MAX_DEVICES };
+	struct axvm_acpi_config cfg = {
+		.nr_cpus = vm->max_vcpus,
+		.lapic_base = AXVM_LAPIC_DEFAULT_BASE,
+		.ioapic_id = 0,
+		.ioapic_base = AXVM_IOAPIC_BASE,
+		.sci_irq = AXVM_ACPI_SCI_IRQ,
+		.pm1a_evt = AXVM_ACPI_PM1_EVT,
+		.pm1a_cnt = AXVM_ACPI_PM1_CNT,
+		.pm_tmr = AXVM_ACPI_PM_TMR,
+		.reset_port = AXVM_ACPI_RESET_PORT,
+		.reset_value = AXVM_ACPI_RESET_VALUE,
+		.s5_slp_typ = AXVM_ACPI_S5_SLP_TYP,
+		.hpet_base = AXVM_HPET_BASE,
+	};
+	void *buf;
+	int len;
+
+	if (!axvm_aspace_is_ram(&vm->aspace, AXVM_ACPI_TABLES_GPA,
+				AXVM_ACPI_TABLES_SIZE)) {
+		axvm_vm_notice(vm, "no RAM at %#llx: no ACPI tables\n",
+			       AXVM_ACPI_TABLES_GPA);
+		return;
+	}
+	devs.dev = kcalloc(devs.max, sizeof(*devs.dev), GFP_KERNEL);
+	buf = kvzalloc(AXVM_ACPI_TABLES_SIZE, GFP_KERNEL);
+	if (!devs.dev || !buf) {
+		len = -ENOMEM;
+		goto out;
+	}
+	axvm_devset_for_each(&vm->devices, pc_acpi_add_dev, &devs);
+	cfg.devs = devs.dev;
+	cfg.nr_devs = devs.nr;
+	len = axvm_acpi_build(&cfg, AXVM_ACPI_TABLES_GPA, buf,
+			      AXVM_ACPI_TABLES_SIZE);
+	if (len > 0)
+		len = axvm_aspace_write(&vm->aspace, AXVM_ACPI_TABLES_GPA, buf,
+					len);
+out:
+	if (len < 0)
+		axvm_vm_err(vm, "ACPI tables not written: %d\n", len);
+	kvfree(buf);
+	kfree(devs.dev);
+}
+
 static void pc_vm_reset(struct axvm *vm)
 {
 	struct axvm_pc *pc = pc_of(vm);
+	struct pc_ram ram = {};
 	unsigned int i;
 
 	axvm_ioapic_reset(pc->ioapic);
@@ -196,6 +388,15 @@ static void pc_vm_reset(struct axvm *vm)
 	for (i = 0; i < ARRAY_SIZE(pc_pic_firmware); i++)
 		axvm_i8259_port_write(pc->pic, pc_pic_firmware[i][0],
 				      pc_pic_firmware[i][1]);
+	axvm_i8254_reset(pc->pit);
+	axvm_hpet_reset(pc->hpet);
+	axvm_acpi_pm_reset(pc->pm);
+	/* A reset keeps the CMOS, as a PC's battery does; the sizes may change. */
+	axvm_rtc_reset(pc->rtc);
+	axvm_aspace_iterate_regions(&vm->aspace, pc_count_ram, &ram);
+	axvm_rtc_set_memory(pc->rtc, ram.below_4g, ram.above_4g,
+			    vm->max_vcpus);
+	pc_write_acpi(vm);
 }
 
 /* ---- a vCPU -------------------------------------------------------------- */
@@ -367,6 +568,55 @@ static void pc_ack_irq(struct axvm_vcpu *vcpu, int vector)
 
 /* ---- guest accesses ------------------------------------------------------ */
 
+/*
+ * The byte-wide chips (8259, 8254, RTC): a wider access is bytes to
+ * consecutive ports, as the ISA bus splits it.
+ */
+static u8 pc_byte_port(struct axvm_pc *pc, u16 port, bool write, u8 val)
+{
+	if (pc_pic_port(port)) {
+		if (!write)
+			return axvm_i8259_port_read(pc->pic, port);
+		axvm_i8259_port_write(pc->pic, port, val);
+	} else if (axvm_i8254_port(port)) {
+		if (!write)
+			return axvm_i8254_port_read(pc->pit, port);
+		axvm_i8254_port_write(pc->pit, port, val);
+	} else if (axvm_rtc_port(port)) {
+		if (!write)
+			return axvm_rtc_port_read(pc->rtc, port);
+		axvm_rtc_port_write(pc->rtc, port, val);
+	}
+	return 0xff;
+}
+
+static bool pc_port_access(struct axvm_pc *pc, u64 port, u8 width, bool write,
+			   u64 *val)
+{
+	u8 i;
+
+	/* The ACPI blocks take their registers' widths themselves. */
+	if (axvm_acpi_pm_port(port)) {
+		if (write)
+			axvm_acpi_pm_write(pc->pm, port, width, *val);
+		else
+			*val = axvm_acpi_pm_read(pc->pm, port, width);
+		return true;
+	}
+	if (!pc_pic_port(port) && !axvm_i8254_port(port) && !axvm_rtc_port(port))
+		return false;
+	if (!write)
+		*val = 0;
+	for (i = 0; i < width; i++) {
+		if (write)
+			pc_byte_port(pc, port + i, true, *val >> (i * 8));
+		else
+			*val |= (u64)pc_byte_port(pc, port + i, false, 0) <<
+				(i * 8);
+	}
+	return true;
+}
+
 static bool pc_access(struct axvm_vcpu *vcpu, u32 space, u64 addr, u8 width,
 		      bool write, u64 *val)
 {
@@ -374,25 +624,18 @@ static bool pc_access(struct axvm_vcpu *vcpu, u32 space, u64 addr, u8 width,
 	struct axvm_pc *pc = pc_of(vcpu->vm);
 	u32 off, dword;
 	bool apic;
-	u8 i;
 
-	if (space == AXVM_SPACE_PIO) {
-		if (!pc_pic_port(addr))
-			return false;
-		/* Wider accesses are bytes to consecutive ports. */
-		if (!write)
-			*val = 0;
-		for (i = 0; i < width; i++) {
-			if (write)
-				axvm_i8259_port_write(pc->pic, addr + i,
-						      *val >> (i * 8));
-			else
-				*val |= (u64)axvm_i8259_port_read(pc->pic,
-								  addr + i) << (i * 8);
-		}
+	if (space == AXVM_SPACE_PIO)
+		return pc_port_access(pc, addr, width, write, val);
+	if (addr >= AXVM_HPET_BASE && addr < AXVM_HPET_BASE + AXVM_HPET_SIZE) {
+		if (write)
+			axvm_hpet_mmio_write(pc->hpet, addr - AXVM_HPET_BASE,
+					     width, *val);
+		else
+			*val = axvm_hpet_mmio_read(pc->hpet,
+						   addr - AXVM_HPET_BASE, width);
 		return true;
 	}
-
 	if (axvm_lapic_mmio_claims(pcv->lapic, addr)) {
 		apic = true;
 		off = addr & (AXVM_LAPIC_MMIO_SIZE - 1);

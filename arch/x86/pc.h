@@ -16,10 +16,19 @@ struct axvm_vcpu;
 struct axvm_lapic;
 struct axvm_ioapic;
 struct axvm_i8259;
+struct axvm_i8254;
+struct axvm_hpet;
+struct axvm_rtc;
+struct axvm_acpi_pm;
 
 struct axvm_pc {
+	struct axvm *vm;
 	struct axvm_ioapic *ioapic;
 	struct axvm_i8259 *pic;
+	struct axvm_i8254 *pit;
+	struct axvm_hpet *hpet;
+	struct axvm_rtc *rtc;
+	struct axvm_acpi_pm *pm;
 };
 
 struct axvm_pc_vcpu {

@@ -11,6 +11,7 @@
 #include <kunit/test.h>
 #include "axvm.h"
 #include "vm.h"
+#include "mm.h"
 #include "pc.h"
 #include "fake_hal.h"
 #include "fake_arch.h"
@@ -356,6 +357,154 @@ static void pc_restart_resets(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, axvm_vm_stop(vm), 0);
 }
 
+/* ---- timers, firmware, power --------------------------------------------- */
+
+static void port_write16(struct kunit *test, struct axvm_vcpu *vcpu, u16 port,
+			 u16 val)
+{
+	u64 v = val;
+
+	KUNIT_ASSERT_TRUE(test, vcpu->vm->platform->access(vcpu,
+				AXVM_SPACE_PIO, port, 2, true, &v));
+}
+
+static u8 port_read(struct kunit *test, struct axvm_vcpu *vcpu, u16 port)
+{
+	u64 v = 0;
+
+	KUNIT_ASSERT_TRUE(test, vcpu->vm->platform->access(vcpu,
+				AXVM_SPACE_PIO, port, 1, false, &v));
+	return v;
+}
+
+static void vm_info_of(struct axvm *vm, struct axvm_vm_info *info)
+{
+	axvm_vm_info(vm, info);
+}
+
+/* SLP_EN with SLP_TYP 5 (the DSDT's _S5) in PM1a_CNT at 0x604: poweroff. */
+static void pc_s5_powers_off(struct kunit *test)
+{
+	struct axvm *vm = pc_vm(test, 1, 0);
+	struct axvm_vm_info info;
+
+	KUNIT_ASSERT_EQ(test, axvm_vm_start(vm), 0);
+	/* Another sleep type is not ours: nothing happens. */
+	port_write16(test, vm->vcpus[0], 0x604, (1 << 10) | (1 << 13));
+	vm_info_of(vm, &info);
+	KUNIT_EXPECT_EQ(test, info.state, (u32)AXVM_VM_RUNNING);
+	port_write16(test, vm->vcpus[0], 0x604, (5 << 10) | (1 << 13));
+	vm_info_of(vm, &info);
+	KUNIT_EXPECT_EQ(test, info.state, (u32)AXVM_VM_STOPPED);
+	KUNIT_EXPECT_EQ(test, info.exit_reason, AXVM_STOP_POWEROFF);
+	KUNIT_EXPECT_EQ(test, info.exit_code, 0LL);
+	KUNIT_ASSERT_EQ(test, axvm_vm_stop(vm), 0);
+}
+
+/* The reset control register (0xcf9, RST_CPU): a VMM-mode VM stops. */
+static void pc_reset_register(struct kunit *test)
+{
+	struct axvm *vm = pc_vm(test, 1, 0);
+	struct axvm_vm_info info;
+
+	KUNIT_ASSERT_EQ(test, axvm_vm_start(vm), 0);
+	port_write(test, vm->vcpus[0], 0xcf9, 0x02);	/* SYS_RST alone */
+	vm_info_of(vm, &info);
+	KUNIT_EXPECT_EQ(test, info.state, (u32)AXVM_VM_RUNNING);
+	port_write(test, vm->vcpus[0], 0xcf9, 0x06);
+	vm_info_of(vm, &info);
+	KUNIT_EXPECT_EQ(test, info.state, (u32)AXVM_VM_STOPPED);
+	KUNIT_EXPECT_EQ(test, info.exit_reason, AXVM_STOP_RESET);
+	KUNIT_ASSERT_EQ(test, axvm_vm_stop(vm), 0);
+}
+
+/*
+ * The PIT's IRQ 0 reaches IOAPIC pin 2 (the MADT's override); with the
+ * HPET's legacy route on, the PIT is cut off, as on a chipset.
+ */
+static void pc_pit_irq0_and_hpet_legacy(struct kunit *test)
+{
+	struct pc_test *t = test->priv;
+	struct axvm *vm = pc_vm(test, 1, 0);
+	struct axvm_vcpu *bsp = vm->vcpus[0];
+	u64 cfg = 0x3;			/* ENABLE_CNF | LEG_RT_CNF */
+
+	ioapic_write(test, bsp, 0x10 + 2 * 2, 0x30);
+	apic_write(test, bsp, XAPIC_SVR, 0x1ff);
+	port_write(test, bsp, 0x43, 0x34);	/* ch 0, lo/hi, mode 2 */
+	port_write(test, bsp, 0x40, 11931 & 0xff);	/* 9.9994 ms */
+	port_write(test, bsp, 0x40, 11931 >> 8);
+	axvm_fake_hal_advance_time(t->fh, 9 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, take_irq(bsp), -1);
+	axvm_fake_hal_advance_time(t->fh, 1 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, take_irq(bsp), 0x30);
+	apic_write(test, bsp, XAPIC_EOI, 0);
+
+	KUNIT_ASSERT_TRUE(test, mmio(bsp, 0xfed00010, 8, true, &cfg));
+	axvm_fake_hal_advance_time(t->fh, 50 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, take_irq(bsp), -1);
+}
+
+/* A VM with RAM at 0: its firmware tables and CMOS after FINALIZE. */
+static struct axvm *pc_vm_ram(struct kunit *test, u32 n, u64 ram)
+{
+	struct pc_test *t = test->priv;
+	struct axvm_memory_region r = {
+		.gpa = 0, .size = ram, .flags = AXVM_MEM_READ |
+		AXVM_MEM_WRITE | AXVM_MEM_EXEC, .map_type = AXVM_MAP_ALLOC,
+	};
+	struct axvm *vm;
+
+	vm = axvm_fake_vm_new(test, t->fa, &t->fh->ops, AXVM_VM_PLATFORM_PC,
+			      n, NULL);
+	KUNIT_ASSERT_EQ(test, axvm_vm_add_region(vm, &r), 0);
+	axvm_fake_vm_finalize(test, vm);
+	return vm;
+}
+
+static u8 cmos_read(struct kunit *test, struct axvm_vcpu *vcpu, u8 index)
+{
+	port_write(test, vcpu, 0x70, index);
+	return port_read(test, vcpu, 0x71);
+}
+
+/*
+ * The RSDP at 0xe0000 with a right checksum, its XSDT in RAM; the MADT
+ * there names each vCPU; the CMOS says how much RAM there is above
+ * 16 MiB in 64 KiB units (0x34/0x35) and how many CPUs (0x5f).
+ */
+static void pc_firmware_tables(struct kunit *test)
+{
+	struct axvm *vm = pc_vm_ram(test, 3, SZ_64M);
+	u8 rsdp[36], sum = 0;
+	u64 xsdt;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, axvm_aspace_read(&vm->aspace, 0xe0000, rsdp,
+					       sizeof(rsdp)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(rsdp, "RSD PTR ", 8), 0);
+	for (i = 0; i < 20; i++)
+		sum += rsdp[i];
+	KUNIT_EXPECT_EQ(test, sum, 0);
+	memcpy(&xsdt, rsdp + 24, sizeof(xsdt));
+	KUNIT_EXPECT_GE(test, xsdt, 0xe0000ULL);
+	KUNIT_EXPECT_LT(test, xsdt, 0xf0000ULL);
+	KUNIT_EXPECT_EQ(test, cmos_read(test, vm->vcpus[0], 0x34), 0x00);
+	KUNIT_EXPECT_EQ(test, cmos_read(test, vm->vcpus[0], 0x35), 0x03);
+	KUNIT_EXPECT_EQ(test, cmos_read(test, vm->vcpus[0], 0x5f), 2);
+}
+
+/* Without RAM at 0xe0000 there are no tables, and no failure either. */
+static void pc_no_ram_no_tables(struct kunit *test)
+{
+	struct axvm *vm = pc_vm(test, 1, 0);
+	struct axvm_vm_info info;
+
+	KUNIT_EXPECT_FALSE(test, axvm_aspace_is_ram(&vm->aspace, 0xe0000, 1));
+	vm_info_of(vm, &info);
+	KUNIT_EXPECT_EQ(test, info.state, (u32)AXVM_VM_LOADED);
+}
+
 static struct kunit_case pc_cases[] = {
 	KUNIT_CASE(pc_bsp_runs_aps_wait_for_sipi),
 	KUNIT_CASE(pc_init_sipi_starts_ap_in_real_mode),
@@ -369,6 +518,11 @@ static struct kunit_case pc_cases[] = {
 	KUNIT_CASE(pc_msi),
 	KUNIT_CASE(pc_refusals),
 	KUNIT_CASE(pc_restart_resets),
+	KUNIT_CASE(pc_s5_powers_off),
+	KUNIT_CASE(pc_reset_register),
+	KUNIT_CASE(pc_pit_irq0_and_hpet_legacy),
+	KUNIT_CASE(pc_firmware_tables),
+	KUNIT_CASE(pc_no_ram_no_tables),
 	{}
 };
 
