@@ -27,7 +27,11 @@ enum axvm_vcpu_next {
 
 struct axvm_platform_ops {
 	const char *name;
-	/* Build / free the VM's platform devices. May sleep. */
+	/*
+	 * Build / free the VM's platform devices. May sleep. vm_destroy
+	 * comes before the vCPUs' vcpu_destroy: once it returns, nothing of
+	 * the platform may reach a vCPU (its timers are gone).
+	 */
 	int (*vm_init)(struct axvm *vm);
 	void (*vm_destroy)(struct axvm *vm);
 	/* FINALIZE and RESTART: the devices to their power-on state. */

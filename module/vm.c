@@ -158,12 +158,16 @@ void axvm_vm_teardown(struct axvm *vm)
 {
 	u32 i;
 
-	for (i = 0; i < vm->max_vcpus; i++)
-		if (vm->vcpus[i])
-			axvm_vcpu_free(vm->vcpus[i]);
+	/*
+	 * The devices and the platform go first: their timers fire until
+	 * destroyed, and a line they raise reaches every vCPU's APIC.
+	 */
 	axvm_devset_destroy(&vm->devices);
 	if (vm->platform)
 		vm->platform->vm_destroy(vm);
+	for (i = 0; i < vm->max_vcpus; i++)
+		if (vm->vcpus[i])
+			axvm_vcpu_free(vm->vcpus[i]);
 	axvm_aspace_destroy(&vm->aspace);
 	if (vm->arch->vm_destroy)
 		vm->arch->vm_destroy(vm);
