@@ -40,8 +40,6 @@
 #include "devices/hpet.h"
 #include "devices/mc146818.h"
 #include "devices/acpi_pm.h"
-#include "acpi_tables.h"
-#include "mm.h"
 #include "pc.h"
 #include "kunit_export.h"
 
@@ -260,143 +258,19 @@ static void pc_vm_destroy(struct axvm *vm)
 	vm->platform_data = NULL;
 }
 
-/*
- * What firmware leaves in the 8259s (SeaBIOS's pic_setup): vectors 0x08
- * and 0x70, every input masked but the cascade. Their reset state would
- * send ISA IRQs to the exception vectors of a guest that uses the IOAPIC
- * and never touches the 8259s.
- */
-static const u8 pc_pic_firmware[][2] = {
-	{ AXVM_I8259_MASTER_CMD, 0x11 },	/* ICW1: edge, cascade, ICW4 */
-	{ AXVM_I8259_MASTER_DATA, 0x08 },	/* ICW2: vector base */
-	{ AXVM_I8259_MASTER_DATA, 0x04 },	/* ICW3: slave on IR2 */
-	{ AXVM_I8259_MASTER_DATA, 0x01 },	/* ICW4: 8086 mode */
-	{ AXVM_I8259_MASTER_DATA, 0xfb },	/* OCW1: all but IR2 masked */
-	{ AXVM_I8259_SLAVE_CMD, 0x11 },
-	{ AXVM_I8259_SLAVE_DATA, 0x70 },
-	{ AXVM_I8259_SLAVE_DATA, 0x02 },	/* ICW3: cascade identity */
-	{ AXVM_I8259_SLAVE_DATA, 0x01 },
-	{ AXVM_I8259_SLAVE_DATA, 0xff },
-};
-
-/* RAM below and above 4 GiB, for the CMOS fields an OS reads. */
-struct pc_ram {
-	u64 below_4g, above_4g;
-};
-
-static int pc_count_ram(void *ctx, const struct axvm_region *r)
-{
-	struct pc_ram *ram = ctx;
-	u64 end = r->gpa + r->size;
-
-	if (r->gpa < SZ_4G)
-		ram->below_4g += min_t(u64, end, SZ_4G) - r->gpa;
-	if (end > SZ_4G)
-		ram->above_4g += end - max_t(u64, r->gpa, SZ_4G);
-	return 0;
-}
-
-/* The DSDT's devices: each 16550 in port space, COM1 first. */
-struct pc_acpi_devs {
-	struct axvm_acpi_dev *dev;
-	unsigned int nr, max;
-};
-
-static int pc_acpi_add_dev(void *ctx, const struct axvm_device_inst *inst)
-{
-	struct pc_acpi_devs *d = ctx;
-	struct axvm_acpi_dev *dev;
-
-	if (inst->type != &axvm_uart16550_type || inst->space != AXVM_SPACE_PIO)
-		return 0;
-	if (d->nr == d->max)
-		return -ENOSPC;
-	dev = &d->dev[d->nr++];
-	snprintf(dev->name, sizeof(dev->name), "COM%u", d->nr);
-	strscpy(dev->hid, "PNP0501", sizeof(dev->hid));
-	dev->uid = d->nr;
-	dev->pio_base = inst->base;
-	dev->pio_size = inst->length;
-	if (inst->irq != AXVM_IRQ_NONE) {
-		dev->has_irq = true;
-		dev->gsi = inst->irq;
-	}
-	return 0;
-}
-
-/*
- * The ACPI tables an OS finds the machine by, at 0xe0000 in the BIOS
- * area (docs/devices.md, "ACPI"). Written at every FINALIZE and RESTART
- * (guest RAM is reset then), so managed VMs have them as VMM ones do. A
- * VM without RAM there gets none.
- */
-static void pc_write_acpi(struct axvm *vm)
-{
-	struct pc_acpi_devs devs = { .max = AXVM_MAX_DEVICES };
-	struct axvm_acpi_config cfg = {
-		.nr_cpus = vm->max_vcpus,
-		.lapic_base = AXVM_LAPIC_DEFAULT_BASE,
-		.ioapic_id = 0,
-		.ioapic_base = AXVM_IOAPIC_BASE,
-		.sci_irq = AXVM_ACPI_SCI_IRQ,
-		.pm1a_evt = AXVM_ACPI_PM1_EVT,
-		.pm1a_cnt = AXVM_ACPI_PM1_CNT,
-		.pm_tmr = AXVM_ACPI_PM_TMR,
-		.reset_port = AXVM_ACPI_RESET_PORT,
-		.reset_value = AXVM_ACPI_RESET_VALUE,
-		.s5_slp_typ = AXVM_ACPI_S5_SLP_TYP,
-		.hpet_base = AXVM_HPET_BASE,
-	};
-	void *buf;
-	int len;
-
-	if (!axvm_aspace_is_ram(&vm->aspace, AXVM_ACPI_TABLES_GPA,
-				AXVM_ACPI_TABLES_SIZE)) {
-		axvm_vm_notice(vm, "no RAM at %#llx: no ACPI tables\n",
-			       AXVM_ACPI_TABLES_GPA);
-		return;
-	}
-	devs.dev = kcalloc(devs.max, sizeof(*devs.dev), GFP_KERNEL);
-	buf = kvzalloc(AXVM_ACPI_TABLES_SIZE, GFP_KERNEL);
-	if (!devs.dev || !buf) {
-		len = -ENOMEM;
-		goto out;
-	}
-	axvm_devset_for_each(&vm->devices, pc_acpi_add_dev, &devs);
-	cfg.devs = devs.dev;
-	cfg.nr_devs = devs.nr;
-	len = axvm_acpi_build(&cfg, AXVM_ACPI_TABLES_GPA, buf,
-			      AXVM_ACPI_TABLES_SIZE);
-	if (len > 0)
-		len = axvm_aspace_write(&vm->aspace, AXVM_ACPI_TABLES_GPA, buf,
-					len);
-out:
-	if (len < 0)
-		axvm_vm_err(vm, "ACPI tables not written: %d\n", len);
-	kvfree(buf);
-	kfree(devs.dev);
-}
-
+/* Power-on state, then what firmware would leave (pc_firmware.c). */
 static void pc_vm_reset(struct axvm *vm)
 {
 	struct axvm_pc *pc = pc_of(vm);
-	struct pc_ram ram = {};
-	unsigned int i;
 
 	axvm_ioapic_reset(pc->ioapic);
 	axvm_i8259_reset(pc->pic);
-	for (i = 0; i < ARRAY_SIZE(pc_pic_firmware); i++)
-		axvm_i8259_port_write(pc->pic, pc_pic_firmware[i][0],
-				      pc_pic_firmware[i][1]);
 	axvm_i8254_reset(pc->pit);
 	axvm_hpet_reset(pc->hpet);
 	axvm_acpi_pm_reset(pc->pm);
-	/* A reset keeps the CMOS, as a PC's battery does; the sizes may change. */
+	/* A reset keeps the CMOS, as a PC's battery does. */
 	axvm_rtc_reset(pc->rtc);
-	axvm_aspace_iterate_regions(&vm->aspace, pc_count_ram, &ram);
-	axvm_rtc_set_memory(pc->rtc, ram.below_4g, ram.above_4g,
-			    vm->max_vcpus);
-	pc_write_acpi(vm);
+	axvm_pc_firmware(vm, pc);
 }
 
 /* ---- a vCPU -------------------------------------------------------------- */

@@ -41,6 +41,9 @@ struct axvm_pc_vcpu {
 
 extern const struct axvm_platform_ops axvm_x86_pc_ops;
 
+/* pc_firmware.c: what firmware leaves, after the chips' reset. May sleep. */
+void axvm_pc_firmware(struct axvm *vm, struct axvm_pc *pc);
+
 /* Is @vcpu's VM a platform VM? Inline: every entry and exit asks. */
 static inline bool axvm_pc_active(struct axvm_vcpu *vcpu)
 {

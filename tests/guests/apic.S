@@ -68,6 +68,9 @@
 
 _start:
 	GUEST_ENTRY
+	/* Firmware left the timer on the 8259: an OS masks it first. */
+	mov $0xff, %al
+	out %al, $0x21
 	/* Absolute addresses above 2 GiB need a register in 64-bit code. */
 	mov $APIC, %r15d
 	mov $IOAPIC, %r14d

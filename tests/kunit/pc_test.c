@@ -220,10 +220,10 @@ static void pc_firmware_state(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, apic_read(test, vm->vcpus[0], XAPIC_SVR), 0x1ffu);
 	KUNIT_EXPECT_EQ(test, apic_read(test, vm->vcpus[0], XAPIC_LVT0), 0x8700u);
 	KUNIT_EXPECT_EQ(test, apic_read(test, vm->vcpus[1], XAPIC_SVR), 0xffu);
-	/* 8259 masks: all but the cascade, as firmware leaves them. */
+	/* 8259 masks: all but the timer and cascade, as SeaBIOS leaves them. */
 	KUNIT_ASSERT_TRUE(test, vm->platform->access(vm->vcpus[0],
 			  AXVM_SPACE_PIO, 0x21, 1, false, &v));
-	KUNIT_EXPECT_EQ(test, v, 0xfbULL);
+	KUNIT_EXPECT_EQ(test, v, 0xfaULL);
 	KUNIT_ASSERT_TRUE(test, vm->platform->access(vm->vcpus[0],
 			  AXVM_SPACE_PIO, 0xa1, 1, false, &v));
 	KUNIT_EXPECT_EQ(test, v, 0xffULL);
@@ -256,6 +256,8 @@ static void pc_gsi_through_ioapic(struct kunit *test)
 	struct axvm *vm = pc_vm(test, 2, 0x300000);
 	struct axvm_gsi gsi = { .gsi = 4, .level = 1 };
 
+	/* An OS on the IOAPIC masks the 8259s (firmware left IRQ 0 on). */
+	port_write(test, vm->vcpus[0], 0x21, 0xff);
 	/* Pin 4 -> vector 0x34 on APIC 1; IRQ 0 arrives on pin 2. */
 	ioapic_write(test, vm->vcpus[0], 0x10 + 2 * 4 + 1, 1 << 24);
 	ioapic_write(test, vm->vcpus[0], 0x10 + 2 * 4, 0x34);
@@ -353,7 +355,7 @@ static void pc_restart_resets(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, events(test, vm->vcpus[1]), AXVM_VCPU_NEXT_WAIT);
 	KUNIT_ASSERT_TRUE(test, vm->platform->access(vm->vcpus[0],
 			  AXVM_SPACE_PIO, 0x21, 1, false, &v));
-	KUNIT_EXPECT_EQ(test, v, 0xfbULL);
+	KUNIT_EXPECT_EQ(test, v, 0xfaULL);
 	KUNIT_ASSERT_EQ(test, axvm_vm_stop(vm), 0);
 }
 
@@ -429,6 +431,8 @@ static void pc_pit_irq0_and_hpet_legacy(struct kunit *test)
 	struct axvm_vcpu *bsp = vm->vcpus[0];
 	u64 cfg = 0x3;			/* ENABLE_CNF | LEG_RT_CNF */
 
+	/* An OS on the IOAPIC masks the 8259s firmware left the timer on. */
+	port_write(test, bsp, 0x21, 0xff);
 	ioapic_write(test, bsp, 0x10 + 2 * 2, 0x30);
 	apic_write(test, bsp, XAPIC_SVR, 0x1ff);
 	port_write(test, bsp, 0x43, 0x34);	/* ch 0, lo/hi, mode 2 */
@@ -505,6 +509,51 @@ static void pc_no_ram_no_tables(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.state, (u32)AXVM_VM_LOADED);
 }
 
+/* A real-mode IVT entry: segment << 16 | offset. */
+static u32 ivt_entry(struct kunit *test, struct axvm *vm, u8 vector)
+{
+	u32 e = 0;
+
+	KUNIT_EXPECT_EQ(test, axvm_aspace_read(&vm->aspace, vector * 4, &e,
+					       sizeof(e)), 0);
+	return e;
+}
+
+/*
+ * Firmware's timer: PIT channel 0 at 18.2 Hz (count 65536) through the
+ * 8259 (vector 0x08) to the BSP's LINT0, and the real-mode IVT that
+ * takes it: IRQ 0-7 on an EOI stub, IRQ 8-15 on another, the rest on
+ * an IRET at F000:FF53.
+ */
+static void pc_firmware_timer_and_ivt(struct kunit *test)
+{
+	struct pc_test *t = test->priv;
+	struct axvm *vm = pc_vm_ram(test, 1, SZ_2M);
+	u8 code[9];
+
+	/* 65536 / 1193182 Hz = 54.925 ms. */
+	axvm_fake_hal_advance_time(t->fh, 54 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, take_irq(vm->vcpus[0]), -1);
+	axvm_fake_hal_advance_time(t->fh, 1 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_TRUE(test, wakeup(vm->vcpus[0]));
+	KUNIT_EXPECT_EQ(test, take_irq(vm->vcpus[0]), 0x08);
+
+	KUNIT_EXPECT_EQ(test, ivt_entry(test, vm, 0x08), 0xf000ff00u);
+	KUNIT_EXPECT_EQ(test, ivt_entry(test, vm, 0x0f), 0xf000ff00u);
+	KUNIT_EXPECT_EQ(test, ivt_entry(test, vm, 0x73), 0xf000ff10u);
+	KUNIT_EXPECT_EQ(test, ivt_entry(test, vm, 0x10), 0xf000ff53u);
+	KUNIT_EXPECT_EQ(test, ivt_entry(test, vm, 0x00), 0xf000ff53u);
+	KUNIT_ASSERT_EQ(test, axvm_aspace_read(&vm->aspace, 0xfff53, code, 1),
+			0);
+	KUNIT_EXPECT_EQ(test, code[0], 0xcf);		/* iret */
+	/* IRQ 8-15: EOI to the slave (0xa0), then the master (0x20). */
+	KUNIT_ASSERT_EQ(test, axvm_aspace_read(&vm->aspace, 0xfff10, code, 9),
+			0);
+	KUNIT_EXPECT_EQ(test, code[4], 0xa0);
+	KUNIT_EXPECT_EQ(test, code[6], 0x20);
+	KUNIT_EXPECT_EQ(test, code[8], 0xcf);
+}
+
 static struct kunit_case pc_cases[] = {
 	KUNIT_CASE(pc_bsp_runs_aps_wait_for_sipi),
 	KUNIT_CASE(pc_init_sipi_starts_ap_in_real_mode),
@@ -523,6 +572,7 @@ static struct kunit_case pc_cases[] = {
 	KUNIT_CASE(pc_pit_irq0_and_hpet_legacy),
 	KUNIT_CASE(pc_firmware_tables),
 	KUNIT_CASE(pc_no_ram_no_tables),
+	KUNIT_CASE(pc_firmware_timer_and_ivt),
 	{}
 };
 
