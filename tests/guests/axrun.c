@@ -6,7 +6,7 @@
  *
  *   axrun [-g GPA] [-m MiB] [-M long|protected|real] [-n vCPUs]
  *         [-t timeout-s] [-i line [-d ms | -b]] [-h hypercall-ret]
- *         [-k stop-after-ms] [-R] [-S] [-l] [-F] [-P] IMAGE.bin
+ *         [-k stop-after-ms] [-R] [-S] [-l] [-F] [-P] [-r] [-N] IMAGE.bin
  *   -i L -d T  inject IRQ line L T ms after START; -b: before the RUN
  *   -R         RESTART once after the VM stops, run again
  *   -S         managed mode: kernel threads run it, poll GET_VM_INFO
@@ -15,6 +15,14 @@
  *   -P         the PC platform (AXVM_VM_PLATFORM_PC): APs wait for SIPI;
  *              hypercall 0x100 (gsi, level) does AXVM_SET_GSI and 0x101
  *              (address, data) AXVM_SIGNAL_MSI, RAX = 0 or -errno
+ *   -r         reboot: after a reset (port 0xcf9), RESTART and run again,
+ *              as axvmctl run does (a few times at most); without it a
+ *              reset ends the run ("RESULT vcpuN reset"). Managed mode:
+ *              the kernel reboots the VM itself
+ *   -N         managed mode: create with AXVM_VM_NO_REBOOT (a reset
+ *              stops the VM)
+ * In VMM mode, once every vCPU is done: "RESULT vm stopped reason R code
+ * C" from GET_VM_INFO (R: enum axvm_stop_reason, 6 poweroff, 7 reset).
  * Unclaimed port and MMIO reads get all ones. The VM is built with
  * libaxvm (tools/lib/axvm/axvm.h): RAM at 0, COM1, debug-exit.
  */
@@ -30,12 +38,15 @@
 #include <sys/ioctl.h>
 #include <axvm/axvm.h>
 
+#define MAX_REBOOTS	4	/* -r: reboots in one run at most */
+
 static struct axvm_vm vm;
 static int cfd;
 static unsigned long irq_delay_ms, irq_line = ~0ul;
 static int irq_before;
 static unsigned long long hc_ret = 0x55;
 static int log_mmio, managed, nvcpus = 1, restart, bad_sregs, platform;
+static int reboot, no_reboot, reset_seen;
 static unsigned long stop_ms;
 
 static void die(const char *what)
@@ -77,6 +88,23 @@ static void *stop_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * Why the VM stopped, once every vCPU thread is done (VMM mode); a reset
+ * whichever exit each vCPU saw (as axvmctl run decides).
+ */
+static void print_stop(void)
+{
+	struct axvm_vm_info info;
+
+	memset(&info, 0, sizeof(info));
+	if (axvm_vm__info(&vm, &info) || info.state != AXVM_VM_STOPPED)
+		return;
+	printf("RESULT vm stopped reason %u code %#llx\n", info.exit_reason,
+	       (unsigned long long)info.exit_code);
+	if (info.exit_reason == AXVM_STOP_RESET)
+		reset_seen = 1;
+}
+
 static int run_managed(unsigned int timeout)
 {
 	struct axvm_vm_info info;
@@ -88,6 +116,10 @@ static int run_managed(unsigned int timeout)
 		memset(&info, 0, sizeof(info));
 		if (axvm_vm__info(&vm, &info))
 			die("GET_VM_INFO");
+		/* A reset the kernel is about to reboot from: not the end. */
+		if (info.state == AXVM_VM_STOPPED && reboot &&
+		    info.exit_reason == AXVM_STOP_RESET)
+			continue;
 		if (info.state == AXVM_VM_STOPPED) {
 			drain_console();
 			printf("RESULT managed stopped reason %u code %#llx exits %llu\n",
@@ -192,6 +224,10 @@ static int run_vcpu(struct axvm_vcpu *c)
 		case AXVM_EXIT_STOPPED:
 			printf("RESULT vcpu%u stopped\n", c->id);
 			return 0;
+		case AXVM_EXIT_RESET:
+			printf("RESULT vcpu%u reset\n", c->id);
+			reset_seen = 1;
+			return 0;
 		case AXVM_EXIT_HALT:
 			break;
 		default:
@@ -217,11 +253,11 @@ int main(int argc, char **argv)
 	pthread_t th, vth[64];
 	struct timespec t0, t1;
 	struct sigaction sa = { 0 };
-	int sys, opt, i, rc = 0;
+	int sys, opt, i, rc = 0, reboots = 0;
 	size_t size;
 	void *buf;
 
-	while ((opt = getopt(argc, argv, "g:m:M:t:i:d:bh:lSn:k:RFP")) != -1) {
+	while ((opt = getopt(argc, argv, "g:m:M:t:i:d:bh:lSn:k:RFPrN")) != -1) {
 		switch (opt) {
 		case 'g':
 			gpa = strtoull(optarg, NULL, 0);
@@ -270,6 +306,12 @@ int main(int argc, char **argv)
 		case 'P':
 			platform = 1;
 			break;
+		case 'r':
+			reboot = 1;
+			break;
+		case 'N':
+			no_reboot = 1;
+			break;
 		default:
 			return 125;
 		}
@@ -290,6 +332,8 @@ int main(int argc, char **argv)
 		cv.flags |= AXVM_VM_MANAGED;
 	if (platform)
 		cv.flags |= AXVM_VM_PLATFORM_PC;
+	if (managed && no_reboot)
+		cv.flags |= AXVM_VM_NO_REBOOT;
 	if (axvm_vm__create(&vm, sys, &cv))
 		die("CREATE_VM");
 	if (axvm_vm__add_ram(&vm, 0, mem, AXVM_MEM_READ | AXVM_MEM_WRITE |
@@ -364,9 +408,18 @@ again:
 		}
 	}
 	drain_console();
+	print_stop();
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("ELAPSED %lld us\n", (long long)((t1.tv_sec - t0.tv_sec) * 1000000LL +
 					(t1.tv_nsec - t0.tv_nsec) / 1000));
+	if (reset_seen && reboot && rc == 0 && reboots < MAX_REBOOTS) {
+		reset_seen = 0;
+		reboots++;
+		if (axvm_vm__restart(&vm))
+			die("RESTART");
+		printf("REBOOTED\n");
+		goto again;
+	}
 	if (restart) {
 		restart = 0;
 		if (axvm_vm__restart(&vm))

@@ -18,6 +18,12 @@ tap() {
 	fi
 }
 
+# why OUTPUT: a failed run's guest FAIL lines and last 8 lines.
+why() {
+	{ echo "$1" | grep "^FAIL" | head -3; echo "$1" | tail -8; } |
+		awk '!seen[$0]++'
+}
+
 # expect NAME PATTERN AXRUN-ARGS...: the run's output has a line matching
 # PATTERN (grep -E).
 expect() {
@@ -27,7 +33,7 @@ expect() {
 	if echo "$out" | grep -Eq -- "$pat"; then
 		tap ok "$name"
 	else
-		tap fail "$name" "$(echo "$out" | tail -8)"
+		tap fail "$name" "$(why "$out")"
 	fi
 }
 
@@ -39,7 +45,7 @@ count() {
 	if [ "$(echo "$out" | grep -Ec -- "$pat")" = "$want" ]; then
 		tap ok "$name"
 	else
-		tap fail "$name" "$(echo "$out" | tail -8)"
+		tap fail "$name" "$(why "$out")"
 	fi
 }
 
@@ -80,6 +86,23 @@ expect "PC platform: SET_GSI and SIGNAL_MSI from userspace" "^gsi msi ok$" -P -n
 expect "PC platform: managed mode" "^apic ok$" -S -P -n 4 -t 120 $G/apic.bin
 expect "PC platform: 2 APs" "^apic ok$" -P -n 3 -t 120 $G/apic2.bin
 expect "PC platform: 4 APs, managed mode" "^apic ok$" -S -P -n 5 -t 120 $G/apic4.bin
+# The platform's timers, ACPI tables and S5; the 0xcf9 reset and reboot.
+count "PC platform: ACPI tables, timers, S5 poweroff" 3 \
+	"^cpus 2$|^platform ok$|^RESULT vm stopped reason 6 code 0$" -P -n 2 -t 120 \
+	$G/platform.bin
+count "PC platform: managed mode, timers, S5 poweroff" 3 \
+	"^cpus 2$|^platform ok$|^RESULT managed stopped reason 6 " -S -P -n 2 -t 120 \
+	$G/platform.bin
+count "PC platform: 0xcf9 reset, RESTART, second boot" 4 \
+	"^reset: first boot$|^RESULT vcpu0 reset$|^reset ok$|^RESULT vcpu0 exit 0$" \
+	-P -r -n 2 -t 60 $G/reset.bin
+expect "PC platform: 0xcf9 reset ends a run without -r" \
+	"^RESULT vm stopped reason 7 " -P -t 60 $G/reset.bin
+count "PC platform: managed mode, the kernel reboots on reset" 3 \
+	"^reset: first boot$|^reset ok$|^RESULT managed stopped reason 2 code 0 " \
+	-S -P -r -n 2 -t 60 $G/reset.bin
+expect "PC platform: managed mode, AXVM_VM_NO_REBOOT" \
+	"^RESULT managed stopped reason 7 " -S -P -N -t 60 $G/reset.bin
 expect "debug registers and #DB" "^RESULT vcpu0 exit 0$" $G/dbg.bin
 expect "#AC reflected (or not checked)" "^RESULT vcpu0 exit (0|0xac)$" $G/ac.bin
 expect "INS/OUTS" "^RESULT vcpu0 exit 0$" $G/string_io.bin
