@@ -200,7 +200,8 @@ jc .api_version number 1
 jc .arch string x86_64
 jc .capabilities array
 for c in vmm_mode managed_mode console dev_uart16550 dev_debug_exit image_elf \
-	 image_multiboot hw_virt platform_pc set_gsi signal_msi ap_entry; do
+	 image_multiboot hw_virt platform_pc set_gsi signal_msi ap_entry \
+	 reset; do
 	jc .capabilities contains $c
 done
 
@@ -238,6 +239,8 @@ bad cpus '{"base": {"cpu_num": 2, "phys_cpu_sets": [1]}}' \
 	'base.cpu_num: 2 does not match'
 bad emutype '{"devices": {"emu_devices": [{"emu_type": "virtio-blk", "base_gpa": 0}]}}' \
 	'devices.emu_devices[0].emu_type: bad emu_type "virtio-blk"'
+bad no_reboot '{"base": {"no_reboot": 1}}' \
+	'base.no_reboot: expected true or false, got 1'
 bad length '{"devices": {"emu_devices": [{"emu_type": "uart16550", "base_gpa": "0x3f8", "length": 4}]}}' \
 	'devices.emu_devices[0].length: must be 8'
 bad mode '{"kernel": {"mode": "virtual"}}' 'kernel.mode: bad mode "virtual"'
@@ -307,6 +310,30 @@ for sig in INT TERM; do
 	wait $pid
 	ok $? "run: SIG$sig stops the VM, status 0"
 done
+
+# A guest reset reboots the VM under run unless --no-reboot (then 0);
+# ACPI S5 is status 0 with stop reason poweroff (DESIGN.md §8). The
+# project's reset guest resets through 0xcf9 on its first boot and
+# exits 0 on its second (CMOS byte 0x40 tells them apart).
+if [ -f $GUESTS/reset.bin ] && [ -f $GUESTS/platform.bin ]; then
+	st "run: a guest reset reboots the VM" 0 \
+		$A run --timeout 50 --image $GUESTS/reset.bin
+	has out '^reset ok$' "run: the second boot ran"
+	has err 'guest reset: rebooting' "run: says the guest reset"
+	st "run: --no-reboot: a guest reset is status 0" 0 \
+		$A run --no-reboot --timeout 50 --image $GUESTS/reset.bin
+	hasnt out 'reset ok' "run: --no-reboot: no second boot"
+	cfg noreboot.json $GUESTS/reset.bin
+	sed -i 's/"cpu_num": 1,/"cpu_num": 1, "no_reboot": true,/' $T/noreboot.json
+	st "run: base.no_reboot: a guest reset is status 0" 0 \
+		$A run --timeout 50 $T/noreboot.json
+	hasnt out 'reset ok' "run: base.no_reboot: no second boot"
+	st "run: ACPI S5 poweroff is status 0" 0 \
+		$A run --timeout 50 --image $GUESTS/platform.bin
+	has out '^platform ok$' "run: S5 after the platform checks"
+else
+	ok 1 "the reset and platform guests exist"
+fi
 
 # The example config, with our hello as its image; and as shipped.
 if [ -f $EXAMPLES/hello.json ]; then
