@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+
+#include "idt.inc"
 /*
  * crt64: the start of a C test guest (guest.h). Linked first, with only
  * _start in .text and the rest in .text.lib, which guest.ld places
@@ -32,27 +34,7 @@ _start:
 	.section .text.lib, "ax"
 /* 256 interrupt gates to the 16-byte stubs. */
 idt_init:
-	lea idt(%rip), %rdi
-	lea stubs(%rip), %rdx
-	xor %ecx, %ecx
-1:	mov %rdx, %rax
-	and $0xffff, %eax		/* offset 15:0 */
-	or $(0x08 << 16), %eax		/* selector */
-	mov %eax, (%rdi)
-	mov %rdx, %rax
-	and $0xffff0000, %eax		/* offset 31:16 */
-	or $0x8e00, %eax		/* P, DPL 0, 64-bit interrupt gate */
-	mov %eax, 4(%rdi)
-	mov %rdx, %rax
-	shr $32, %rax
-	mov %eax, 8(%rdi)		/* offset 63:32 */
-	movl $0, 12(%rdi)
-	add $16, %rdi
-	add $16, %rdx
-	inc %ecx
-	cmp $256, %ecx
-	jne 1b
-	lidt idt_desc(%rip)
+	IDT_FILL
 	ret
 
 /* Stack: vector, error code (0 if none), RIP, CS, RFLAGS, RSP, SS. */

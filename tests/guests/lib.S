@@ -16,6 +16,8 @@
  *              faulting instruction
  */
 
+#include "idt.inc"
+
 #define COM1		0x3f8
 #define COM1_LSR	(COM1 + 5)
 #define EXIT_PORT	0xf4
@@ -122,27 +124,7 @@ idt_init:
 	push %rcx
 	push %rdx
 	push %rdi
-	lea idt(%rip), %rdi
-	lea stubs(%rip), %rdx
-	xor %ecx, %ecx
-1:	mov %rdx, %rax
-	and $0xffff, %eax		/* offset 15:0 */
-	or $(0x08 << 16), %eax		/* selector */
-	mov %eax, (%rdi)
-	mov %rdx, %rax
-	and $0xffff0000, %eax		/* offset 31:16 */
-	or $0x8e00, %eax		/* P, DPL 0, 64-bit interrupt gate */
-	mov %eax, 4(%rdi)
-	mov %rdx, %rax
-	shr $32, %rax
-	mov %eax, 8(%rdi)		/* offset 63:32 */
-	movl $0, 12(%rdi)
-	add $16, %rdi
-	add $16, %rdx
-	inc %ecx
-	cmp $256, %ecx
-	jne 1b
-	lidt idt_desc(%rip)
+	IDT_FILL
 	pop %rdi
 	pop %rdx
 	pop %rcx
