@@ -506,6 +506,26 @@ static void svm_unmap_gen_flushes_tlb(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->tlb_ctl, (u8)TLB_CONTROL_DO_NOTHING);
 }
 
+/*
+ * The test hosts' QEMU can lose the host's own APIC timer request when an
+ * entry asks for the interrupt window (run.c): after such an entry, and
+ * only on a host that is itself a guest, the backend re-polls the host
+ * APIC. An entry without V_IRQ (nothing to wait for, or EVENTINJ used)
+ * and a host on hardware never pay for it.
+ */
+static void svm_host_apic_repoll(struct kunit *test)
+{
+	u32 window = V_IRQ_MASK | V_IGN_TPR_MASK | (0xf << V_INTR_PRIO_SHIFT) |
+		     V_INTR_MASKING_MASK;
+
+	KUNIT_EXPECT_TRUE(test, axvm_svm_need_host_apic_repoll(true, window));
+	KUNIT_EXPECT_FALSE(test, axvm_svm_need_host_apic_repoll(false, window));
+	KUNIT_EXPECT_FALSE(test, axvm_svm_need_host_apic_repoll(true,
+							V_INTR_MASKING_MASK));
+	KUNIT_EXPECT_FALSE(test, axvm_svm_need_host_apic_repoll(true,
+				V_INTR_MASKING_MASK | 0xf /* V_TPR */));
+}
+
 static struct kunit_case axvm_svm_cases[] = {
 	KUNIT_CASE_PARAM(svm_cpuid_bit, cpuid_bit_gen_params),
 	KUNIT_CASE(svm_cpuid_signature),
@@ -525,6 +545,7 @@ static struct kunit_case axvm_svm_cases[] = {
 	KUNIT_CASE_PARAM(svm_msrpm, msrpm_gen_params),
 	KUNIT_CASE(svm_exception_error_code_needs_pe),
 	KUNIT_CASE(svm_unmap_gen_flushes_tlb),
+	KUNIT_CASE(svm_host_apic_repoll),
 	{}
 };
 

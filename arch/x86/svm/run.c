@@ -88,6 +88,38 @@ bool axvm_svm_interrupt_allowed(struct axvm_vcpu *vcpu)
 	return axvm_svm_can_take_irq(to_svm(vcpu)->vmcb);
 }
 
+/*
+ * QEMU 7.2's TCG (the test hosts) sets V_IRQ's request bit in VMRUN with
+ * a plain read-modify-write of the CPU's interrupt_request, outside the
+ * lock its I/O thread holds when it raises the CPU's own APIC timer
+ * interrupt there (upstream fixed in 2025: "treewide: clear bits of
+ * cs->interrupt_request with cpu_reset_interrupt()"). A collision loses
+ * the host's request: its timer vector stays in the host APIC's IRR,
+ * never delivered, until something else makes QEMU look at that APIC
+ * again, which on an idle test host can take minutes. Every hrtimer of
+ * that CPU (the device models' timers, so the guest's LAPIC tick) waits
+ * as long. A guest polling with interrupts off while one of its own is
+ * pending makes every entry request the window, thousands a second.
+ *
+ * After such an entry, on a host that is itself a guest, rewrite CR8
+ * with its own value: QEMU re-evaluates the APIC (cpu_set_apic_tpr) and
+ * raises whatever it holds. On hardware nothing is lost and nothing is
+ * done.
+ */
+bool axvm_svm_need_host_apic_repoll(bool host_is_guest, u32 entry_int_ctl)
+{
+	return host_is_guest && (entry_int_ctl & V_IRQ_MASK);
+}
+AXVM_EXPORT_FOR_TESTS(axvm_svm_need_host_apic_repoll);
+
+static void axvm_svm_repoll_host_apic(void)
+{
+	unsigned long cr8;
+
+	asm volatile("mov %%cr8, %0" : "=r" (cr8));
+	asm volatile("mov %0, %%cr8" :: "r" (cr8) : "memory");
+}
+
 /* Raise an exception at the next entry (an exit handler's verdict). */
 void axvm_svm_queue_exception(struct axvm_svm_vcpu *svm, u8 vector, bool has_err,
 			 u32 err)
@@ -431,6 +463,7 @@ int axvm_svm_vcpu_run(struct axvm_vcpu *vcpu)
 	struct axvm_svm_host_xstate host = {};
 	struct axvm_svm_cpu *sd;
 	u64 host_pkrs = 0;
+	bool repoll;
 	int ret = 0;
 
 	svm->entered = false;
@@ -449,6 +482,9 @@ int axvm_svm_vcpu_run(struct axvm_vcpu *vcpu)
 	if (axvm_vcpu_should_exit(vcpu))
 		goto out_outside;
 	axvm_svm_inject_events(svm);
+	repoll = axvm_svm_need_host_apic_repoll(
+			static_cpu_has(X86_FEATURE_HYPERVISOR),
+			vmcb->control.int_ctl);
 	axvm_svm_assign_asid(svm, sd, smp_processor_id());
 	vmcb->control.nested_cr3 = axvm_svm_nested_cr3(vcpu->vm);
 	vmcb->control.next_rip = 0;
@@ -475,6 +511,8 @@ int axvm_svm_vcpu_run(struct axvm_vcpu *vcpu)
 	svm->regs[SVM_REG_RAX] = vmcb->save.rax;
 	svm->regs[SVM_REG_RSP] = vmcb->save.rsp;
 	axvm_svm_stgi();
+	if (repoll)
+		axvm_svm_repoll_host_apic();
 	WRITE_ONCE(vcpu->mode, AXVM_OUTSIDE_GUEST_MODE);
 
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;

@@ -197,6 +197,7 @@ void axvm_svm_set_dr_intercepts(struct vmcb *vmcb, bool on);
 /* run.c */
 int axvm_svm_vcpu_run(struct axvm_vcpu *vcpu);
 bool axvm_svm_interrupt_allowed(struct axvm_vcpu *vcpu);
+bool axvm_svm_need_host_apic_repoll(bool host_is_guest, u32 entry_int_ctl);
 void axvm_svm_queue_exception(struct axvm_svm_vcpu *svm, u8 vector, bool has_err,
 			 u32 err);
 
