@@ -155,8 +155,12 @@ static inline bool axvm_vm_managed(const struct axvm *vm)
 /* A vCPU's backend calls these from vcpu_run. */
 /* The highest pending vector, or -1. */
 int axvm_vcpu_pending_irq(struct axvm_vcpu *vcpu);
-/* The vector was delivered: clear it. */
-void axvm_vcpu_ack_irq(struct axvm_vcpu *vcpu, int vector);
+/*
+ * The backend delivers the interrupt axvm_vcpu_pending_irq() named:
+ * returns the vector to inject (a PC's 8259 answers its acknowledge
+ * then, maybe otherwise), or -1 when the request went away meanwhile.
+ */
+int axvm_vcpu_ack_irq(struct axvm_vcpu *vcpu, int vector);
 /* With interrupts off, right before entry: must the entry be skipped? */
 bool axvm_vcpu_should_exit(struct axvm_vcpu *vcpu);
 

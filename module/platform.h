@@ -58,9 +58,13 @@ struct axvm_platform_ops {
 	 */
 	bool (*access)(struct axvm_vcpu *vcpu, u32 space, u64 addr, u8 width,
 		       bool write, u64 *val);
-	/* The vector to deliver next, or -1; and its delivery. */
+	/*
+	 * The vector to deliver next, or -1: a look, nothing changes. Then
+	 * its delivery: the vector the CPU takes (an 8259's acknowledge
+	 * may answer another), or -1 when the request went away.
+	 */
 	int (*pending_irq)(struct axvm_vcpu *vcpu);
-	void (*ack_irq)(struct axvm_vcpu *vcpu, int vector);
+	int (*ack_irq)(struct axvm_vcpu *vcpu, int vector);
 	/*
 	 * Drive interrupt line @gsi to @level (AXVM_SET_GSI, the VM's
 	 * devices). 0, or -EINVAL for no such line. Any context but NMI.

@@ -148,12 +148,11 @@ int axvm_vcpu_pending_irq(struct axvm_vcpu *vcpu)
 }
 AXVM_EXPORT_FOR_TESTS(axvm_vcpu_pending_irq);
 
-void axvm_vcpu_ack_irq(struct axvm_vcpu *vcpu, int vector)
+int axvm_vcpu_ack_irq(struct axvm_vcpu *vcpu, int vector)
 {
 	if (vcpu->vm->platform)
-		vcpu->vm->platform->ack_irq(vcpu, vector);
-	else
-		clear_bit(vector, vcpu->pending);
+		return vcpu->vm->platform->ack_irq(vcpu, vector);
+	return test_and_clear_bit(vector, vcpu->pending) ? vector : -1;
 }
 AXVM_EXPORT_FOR_TESTS(axvm_vcpu_ack_irq);
 

@@ -290,7 +290,6 @@ static int pc_vcpu_init(struct axvm_vcpu *vcpu)
 	if (!pcv)
 		return -ENOMEM;
 	pcv->vcpu = vcpu;
-	pcv->extint_vector = -1;
 	host.ctx = pcv;
 	pcv->lapic = axvm_lapic_create(vcpu->id, vcpu->id == 0, &host);
 	if (!pcv->lapic) {
@@ -325,7 +324,6 @@ static int pc_vcpu_reset(struct axvm_vcpu *vcpu)
 	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);
 
 	axvm_lapic_reset(pcv->lapic, false);
-	pcv->extint_vector = -1;
 	pcv->nmi_pending = false;
 	if (vcpu->id == 0) {
 		axvm_lapic_mmio_write(pcv->lapic, PC_APIC_SVR, PC_SVR_ENABLED);
@@ -375,7 +373,6 @@ static int pc_vcpu_events(struct axvm_vcpu *vcpu, enum axvm_vcpu_next *next)
 	/* INIT before SIPI when both came (lapic.h). */
 	if ((ev & AXVM_LAPIC_EV_INIT) && vcpu->id != 0) {
 		axvm_lapic_reset(pcv->lapic, true);
-		pcv->extint_vector = -1;
 		pcv->nmi_pending = false;
 		WRITE_ONCE(pcv->wait_sipi, true);
 	}
@@ -394,9 +391,8 @@ static bool pc_extint_pending(struct axvm_vcpu *vcpu)
 {
 	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);
 
-	return pcv->extint_vector >= 0 ||
-	       (axvm_lapic_lint0_extint(pcv->lapic) &&
-		axvm_i8259_has_interrupt(pc_of(vcpu->vm)->pic));
+	return axvm_lapic_lint0_extint(pcv->lapic) &&
+	       axvm_i8259_has_interrupt(pc_of(vcpu->vm)->pic);
 }
 
 static bool pc_vcpu_wakeup(struct axvm_vcpu *vcpu)
@@ -416,28 +412,32 @@ static bool pc_vcpu_wakeup(struct axvm_vcpu *vcpu)
 
 /*
  * The 8259 comes first, as on a PC (its ExtINT bypasses the APIC's
- * priorities). The INTA cycle runs here, when the vector is needed;
- * the vector is kept until the backend delivers it.
+ * priorities). Only a peek: the acknowledge cycle runs when the CPU
+ * takes the interrupt (pc_ack_irq), so a request the guest masks or
+ * clears before it enables interrupts is never delivered (KVM's order:
+ * has_interrupt for the window, INTA at injection).
  */
 static int pc_pending_irq(struct axvm_vcpu *vcpu)
 {
 	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);
 
-	if (pcv->extint_vector < 0 && pc_extint_pending(vcpu))
-		pcv->extint_vector = axvm_i8259_read_irq(pc_of(vcpu->vm)->pic);
-	if (pcv->extint_vector >= 0)
-		return pcv->extint_vector;
+	if (pc_extint_pending(vcpu))
+		return axvm_i8259_peek_irq(pc_of(vcpu->vm)->pic);
 	return axvm_lapic_pending_vector(pcv->lapic);
 }
 
-static void pc_ack_irq(struct axvm_vcpu *vcpu, int vector)
+/*
+ * The CPU takes an interrupt: from the 8259 when it still asks (its
+ * INTA answers, if need be with its spurious IR7 vector), else @vector
+ * from the APIC's IRR; -1 when that is gone too.
+ */
+static int pc_ack_irq(struct axvm_vcpu *vcpu, int vector)
 {
 	struct axvm_pc_vcpu *pcv = pcv_of(vcpu);
 
-	if (pcv->extint_vector == vector)
-		pcv->extint_vector = -1;
-	else
-		axvm_lapic_ack(pcv->lapic, vector);
+	if (pc_extint_pending(vcpu))
+		return axvm_i8259_read_irq(pc_of(vcpu->vm)->pic);
+	return axvm_lapic_ack(pcv->lapic, vector) ? vector : -1;
 }
 
 /* ---- guest accesses ------------------------------------------------------ */

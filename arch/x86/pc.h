@@ -36,7 +36,6 @@ struct axvm_pc_vcpu {
 	struct axvm_lapic *lapic;
 	bool wait_sipi;		/* an AP after INIT (or reset): not runnable */
 	bool nmi_pending;	/* taken from the APIC, not yet injected */
-	int extint_vector;	/* from the 8259's INTA, not yet injected; -1 */
 };
 
 extern const struct axvm_platform_ops axvm_x86_pc_ops;

@@ -451,7 +451,8 @@ bool axvm_i8259_has_interrupt(struct axvm_i8259 *pic)
 }
 AXVM_EXPORT_FOR_TESTS(axvm_i8259_has_interrupt);
 
-u8 axvm_i8259_read_irq(struct axvm_i8259 *pic)
+/* The vector an acknowledge would give now; @ack: and do it. */
+static u8 pic_answer(struct axvm_i8259 *pic, bool ack)
 {
 	struct i8259_chip *m = &pic->chip[I8259_MASTER];
 	struct i8259_chip *s = &pic->chip[I8259_SLAVE];
@@ -467,20 +468,34 @@ u8 axvm_i8259_read_irq(struct axvm_i8259 *pic)
 	} else if (BIT(ir) & m->cascade_in) {
 		slave_ir = chip_pending(s);
 		if (slave_ir >= 0) {
-			chip_ack(s, slave_ir);
+			if (ack)
+				chip_ack(s, slave_ir);
 			vector = s->vector_base | slave_ir;
 		} else {
 			vector = s->vector_base | I8259_SPURIOUS_IR;
 		}
-		chip_ack(m, ir);
+		if (ack)
+			chip_ack(m, ir);
 	} else {
-		chip_ack(m, ir);
+		if (ack)
+			chip_ack(m, ir);
 		vector = m->vector_base | ir;
 	}
 	pic_unlock(pic, flags);
 	return vector;
 }
+
+u8 axvm_i8259_read_irq(struct axvm_i8259 *pic)
+{
+	return pic_answer(pic, true);
+}
 AXVM_EXPORT_FOR_TESTS(axvm_i8259_read_irq);
+
+u8 axvm_i8259_peek_irq(struct axvm_i8259 *pic)
+{
+	return pic_answer(pic, false);
+}
+AXVM_EXPORT_FOR_TESTS(axvm_i8259_peek_irq);
 
 void axvm_i8259_reset(struct axvm_i8259 *pic)
 {

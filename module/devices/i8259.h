@@ -94,6 +94,12 @@ bool axvm_i8259_has_interrupt(struct axvm_i8259 *pic);
  * but NMI.
  */
 u8 axvm_i8259_read_irq(struct axvm_i8259 *pic);
+/*
+ * The vector axvm_i8259_read_irq() would return now, without the cycle:
+ * nothing changes. For a CPU that must decide whether to open an
+ * interrupt window before it can take the interrupt.
+ */
+u8 axvm_i8259_peek_irq(struct axvm_i8259 *pic);
 
 /*
  * One-byte accesses to the ports above; the platform splits wider ones.

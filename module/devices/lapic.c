@@ -1155,18 +1155,21 @@ int axvm_lapic_pending_vector(struct axvm_lapic *apic)
 }
 AXVM_EXPORT_FOR_TESTS(axvm_lapic_pending_vector);
 
-void axvm_lapic_ack(struct axvm_lapic *apic, int vector)
+bool axvm_lapic_ack(struct axvm_lapic *apic, int vector)
 {
 	unsigned long flags;
+	bool taken;
 
 	if (vector < 0 || vector > LAPIC_VECTOR)
-		return;
+		return false;
 	spin_lock_irqsave(&apic->lock, flags);
-	if (vec_test(apic->irr, vector)) {
+	taken = vec_test(apic->irr, vector);
+	if (taken) {
 		vec_clear(apic->irr, vector);
 		vec_set(apic->isr, vector);
 	}
 	spin_unlock_irqrestore(&apic->lock, flags);
+	return taken;
 }
 AXVM_EXPORT_FOR_TESTS(axvm_lapic_ack);
 

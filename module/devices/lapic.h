@@ -204,9 +204,10 @@ void axvm_lapic_accept(struct axvm_lapic *apic,
 int axvm_lapic_pending_vector(struct axvm_lapic *apic);
 /*
  * The CPU took @vector (from axvm_lapic_pending_vector()): IRR -> ISR,
- * which raises PPR. Nothing happens when @vector is not in IRR.
+ * which raises PPR. False, and nothing happens, when @vector is not in
+ * IRR.
  */
-void axvm_lapic_ack(struct axvm_lapic *apic, int vector);
+bool axvm_lapic_ack(struct axvm_lapic *apic, int vector);
 
 /* CR8 is TPR[7:4] (SDM 10.8.6.1); writing it clears TPR[3:0]. */
 u8 axvm_lapic_get_cr8(struct axvm_lapic *apic);

@@ -182,8 +182,9 @@ static int fake_vcpu_run(struct axvm_vcpu *vcpu)
 	if (!ret) {
 		atomic_inc(&fv->entries);
 		v = axvm_vcpu_pending_irq(vcpu);
+		if (v >= 0 && fv->irq_allowed)
+			v = axvm_vcpu_ack_irq(vcpu, v);
 		if (v >= 0 && fv->irq_allowed) {
-			axvm_vcpu_ack_irq(vcpu, v);
 			if (fv->nr_delivered < AXVM_FAKE_LOG_LEN)
 				fv->delivered[fv->nr_delivered] = v;
 			fv->nr_delivered++;

@@ -189,6 +189,33 @@ static void pic_linux_init(struct kunit *test)
 
 /* ---- initialization ------------------------------------------------------ */
 
+/* A peek names what the acknowledge will give and changes nothing. */
+static void pic_peek_changes_nothing(struct kunit *test)
+{
+	struct axvm_i8259 *pic = rec(test)->pic;
+
+	pic_linux_init(test);
+	out(test, AXVM_I8259_MASTER_DATA, 0x00);
+	out(test, AXVM_I8259_SLAVE_DATA, 0x00);
+	pulse(test, 3);
+	KUNIT_EXPECT_EQ(test, axvm_i8259_peek_irq(pic), vector(3));
+	KUNIT_EXPECT_EQ(test, axvm_i8259_peek_irq(pic), vector(3));
+	KUNIT_EXPECT_EQ(test, read_isr(test, AXVM_I8259_MASTER_CMD), 0);
+	KUNIT_EXPECT_EQ(test, read_irr(test, AXVM_I8259_MASTER_CMD), BIT(3));
+	expect_delivery(test, 3);
+	eoi(test, 3);
+	/* Through the slave, the same. */
+	pulse(test, 12);
+	KUNIT_EXPECT_EQ(test, axvm_i8259_peek_irq(pic), vector(12));
+	KUNIT_EXPECT_EQ(test, read_isr(test, AXVM_I8259_SLAVE_CMD), 0);
+	expect_delivery(test, 12);
+	eoi(test, 12);
+	/* Nothing asks: a peek gives IR7's spurious vector, as INTA would. */
+	KUNIT_EXPECT_EQ(test, axvm_i8259_peek_irq(pic), MASTER_BASE + 7);
+	KUNIT_EXPECT_EQ(test, read_isr(test, AXVM_I8259_MASTER_CMD), 0);
+}
+
+
 /* What reset leaves: every register 0, INT low. */
 static void expect_power_on(struct kunit *test)
 {
@@ -946,6 +973,7 @@ static void pic_output_reentrant(struct kunit *test)
 }
 
 static struct kunit_case pic_cases[] = {
+	KUNIT_CASE(pic_peek_changes_nothing),
 	KUNIT_CASE(pic_power_on),
 	KUNIT_CASE(pic_imr_round_trip),
 	KUNIT_CASE(pic_linux_init_sequence),

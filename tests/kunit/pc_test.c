@@ -121,9 +121,7 @@ static int take_irq(struct axvm_vcpu *vcpu)
 {
 	int v = axvm_vcpu_pending_irq(vcpu);
 
-	if (v >= 0)
-		axvm_vcpu_ack_irq(vcpu, v);
-	return v;
+	return v >= 0 ? axvm_vcpu_ack_irq(vcpu, v) : v;
 }
 
 /* ---- SMP bring-up -------------------------------------------------------- */
@@ -288,6 +286,30 @@ static void pc_gsi_through_8259(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, take_irq(vm->vcpus[0]), 0x08 + 3);
 	KUNIT_EXPECT_EQ(test, take_irq(vm->vcpus[0]), -1);
 	port_write(test, vm->vcpus[0], 0x20, 0x20);	/* EOI */
+}
+
+/*
+ * The 8259's acknowledge runs when the CPU takes the interrupt, not when
+ * the run loop looks: a request the guest masks first (an OS masking
+ * the firmware's timer) is never delivered, and a look changes nothing.
+ */
+static void pc_pic_request_masked_before_taken(struct kunit *test)
+{
+	struct axvm *vm = pc_vm(test, 1, 0);
+	struct axvm_gsi gsi = { .gsi = 3, .level = 1 };
+	struct axvm_vcpu *bsp = vm->vcpus[0];
+
+	port_write(test, bsp, 0x21, 0xf3);	/* unmask IRQ 3 */
+	KUNIT_EXPECT_EQ(test, axvm_vm_set_gsi(vm, &gsi), 0);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_pending_irq(bsp), 0x08 + 3);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_pending_irq(bsp), 0x08 + 3);
+	port_write(test, bsp, 0x21, 0xff);	/* the guest masks it */
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_pending_irq(bsp), -1);
+	KUNIT_EXPECT_EQ(test, take_irq(bsp), -1);
+	/* Unmasked again, the request (still in IRR) is taken once. */
+	port_write(test, bsp, 0x21, 0xf3);
+	KUNIT_EXPECT_EQ(test, take_irq(bsp), 0x08 + 3);
+	KUNIT_EXPECT_EQ(test, take_irq(bsp), -1);
 }
 
 static void pc_msi(struct kunit *test)
@@ -564,6 +586,7 @@ static struct kunit_case pc_cases[] = {
 	KUNIT_CASE(pc_ipi_fixed_and_eoi),
 	KUNIT_CASE(pc_gsi_through_ioapic),
 	KUNIT_CASE(pc_gsi_through_8259),
+	KUNIT_CASE(pc_pic_request_masked_before_taken),
 	KUNIT_CASE(pc_msi),
 	KUNIT_CASE(pc_refusals),
 	KUNIT_CASE(pc_restart_resets),

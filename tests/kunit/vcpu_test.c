@@ -843,12 +843,14 @@ static void vcpu_pending_irq_highest_first(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, axvm_vcpu_inject(vcpu, 0x80), 0);
 	KUNIT_ASSERT_EQ(test, axvm_vcpu_inject(vcpu, 0x41), 0);
 	KUNIT_EXPECT_EQ(test, axvm_vcpu_pending_irq(vcpu), 0x80);
-	axvm_vcpu_ack_irq(vcpu, 0x80);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_ack_irq(vcpu, 0x80), 0x80);
 	KUNIT_EXPECT_EQ(test, axvm_vcpu_pending_irq(vcpu), 0x41);
-	axvm_vcpu_ack_irq(vcpu, 0x41);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_ack_irq(vcpu, 0x41), 0x41);
 	KUNIT_EXPECT_EQ(test, axvm_vcpu_pending_irq(vcpu), 0x30);
-	axvm_vcpu_ack_irq(vcpu, 0x30);
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_ack_irq(vcpu, 0x30), 0x30);
 	KUNIT_EXPECT_EQ(test, axvm_vcpu_pending_irq(vcpu), -1);
+	/* Taken already: nothing to deliver. */
+	KUNIT_EXPECT_EQ(test, axvm_vcpu_ack_irq(vcpu, 0x30), -1);
 }
 
 static void vcpu_inject_same_vector_twice_is_one(struct kunit *test)

@@ -245,9 +245,11 @@ static void axvm_svm_inject_events(struct axvm_svm_vcpu *svm)
 		axvm_svm_request_irq_window(vmcb);
 		return;
 	}
+	vector = axvm_vcpu_ack_irq(vcpu, vector);
+	if (vector < 0)
+		return;
 	irq.inj = vector | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
 	irq.err = 0;
-	axvm_vcpu_ack_irq(vcpu, vector);
 	axvm_svm_inject(svm, &irq, AXVM_TRACE_INJ_IRQ);
 }
 
