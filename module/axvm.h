@@ -115,9 +115,13 @@ struct axvm {
 	u32 entry_mode;			/* AXVM_MODE_* */
 	bool ap_entry_set;		/* APs start at ap_entry (AXVM_ENTRY_AP) */
 	u64 ap_entry;
-	/* Registers an image's boot protocol asks for (Multiboot: EAX, EBX). */
+	/*
+	 * Registers an image's boot protocol asks for (Multiboot: EAX, EBX;
+	 * Linux: RSI), and Linux's segments (loader.h, linux_segs).
+	 */
 	bool boot_regs_set;
-	u64 boot_rax, boot_rbx;
+	bool boot_linux_segs;
+	u64 boot_rax, boot_rbx, boot_rsi;
 	struct list_head images;	/* kept to reload on restart */
 	wait_queue_head_t state_wq;	/* vCPUs waiting while suspended */
 

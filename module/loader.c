@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The image loader (loader.h): raw binaries, ELF (PT_LOAD segments) and
- * Multiboot v1 kernels.
+ * Multiboot v1 kernels; Linux bzImages are loader_linux.c's.
  *
  * An image comes from userspace and is untrusted: every offset and size
  * in it is checked against the buffer, with overflow checks, before it
@@ -627,9 +627,13 @@ int axvm_load_image(struct axvm_aspace *as, const void *img, size_t size,
 	int ret;
 
 	regs->end = 0;
+	regs->rsi = 0;
+	regs->linux_segs = false;
+	regs->load = 0;
 	switch (format) {
 	case AXVM_IMAGE_RAW:
 	case AXVM_IMAGE_MODULE:
+	case AXVM_IMAGE_INITRD:
 		ret = ldr_load_raw(as, img, size, gpa, *mode, &regs->end);
 		if (ret)
 			return ret;
@@ -643,6 +647,12 @@ int axvm_load_image(struct axvm_aspace *as, const void *img, size_t size,
 		break;
 	case AXVM_IMAGE_MULTIBOOT:
 		ret = ldr_load_multiboot(as, img, size, entry, mode, regs);
+		if (ret)
+			return ret;
+		as->loader_used = true;
+		return 0;
+	case AXVM_IMAGE_BZIMAGE:
+		ret = axvm_linux_load(as, img, size, gpa, entry, mode, regs);
 		if (ret)
 			return ret;
 		as->loader_used = true;

@@ -111,6 +111,13 @@ struct axvm_boot_regs {
 	bool set;		/* false: nothing beyond entry and mode */
 	u64 rax;
 	u64 rbx;
+	u64 rsi;
+	/*
+	 * The segments of Linux's boot protocol (boot.rst): CS __BOOT_CS
+	 * 0x10, DS = ES = SS __BOOT_DS 0x18, instead of 0x08 / 0x10.
+	 */
+	bool linux_segs;
+	u64 load;		/* BZIMAGE: where the kernel was placed */
 	u64 end;		/* one past the highest byte the image took */
 };
 
@@ -129,8 +136,16 @@ struct axvm_boot_regs {
  *	written in the window (AXVM_MB_INFO_GPA unless the kernel moved
  *	it); *@mode = AXVM_MODE_PROTECTED and @regs gives EAX =
  *	AXVM_MB_BOOT_MAGIC, EBX = the information's address.
- * @gpa is used by AXVM_IMAGE_RAW only. @regs->set is false for the
- * formats without entry registers.
+ * @format AXVM_IMAGE_MODULE, AXVM_IMAGE_INITRD: as AXVM_IMAGE_RAW.
+ * @format AXVM_IMAGE_BZIMAGE: a Linux/x86 bzImage (loader_linux.c): the
+ *	protected-mode kernel at @gpa, or with @gpa 0 where its header
+ *	allows (regs->load says where); boot_params without a command line
+ *	or initrd (axvm_linux_write_params() adds them); *@mode =
+ *	AXVM_MODE_LONG (64-bit entry, load + 0x200) or AXVM_MODE_PROTECTED
+ *	(32-bit entry, the load address), RSI = AXVM_LINUX_PARAMS_GPA,
+ *	regs->linux_segs.
+ * @gpa is used by AXVM_IMAGE_RAW, MODULE, INITRD and BZIMAGE only.
+ * @regs->set is false for the formats without entry registers.
  *
  * Everything is checked before the first byte is written, so a refused
  * image leaves guest memory as it was; only a failure of the write
@@ -177,5 +192,55 @@ struct axvm_mb_boot {
  * -EFAULT when the page is not RAM; -ENOMEM.
  */
 int axvm_mb_write_info(struct axvm_aspace *as, const struct axvm_mb_boot *boot);
+
+/*
+ * The Linux/x86 boot protocol (loader_linux.c, Documentation/arch/x86/
+ * boot.rst). Beside the loader window, and reserved in the E820 map with
+ * it (0x7000-0xffff):
+ *   0x7000  boot_params (the zero page)
+ *   0x8000  the command line (at most AXVM_CMDLINE_MAX bytes)
+ * A bzImage needs the window in its usual place (0x9000).
+ */
+#define AXVM_LINUX_PARAMS_GPA	0x7000ULL
+#define AXVM_LINUX_CMDLINE_GPA	0x8000ULL
+#define AXVM_LINUX_RSDP_GPA	0xe0000ULL	/* the PC platform's ACPI */
+#define AXVM_LINUX_E820_MAX	128		/* boot_params' table */
+
+struct axvm_linux_boot {
+	u64 kernel;			/* where the kernel was loaded */
+	const char *cmdline;		/* NULL: none */
+	u64 initrd, initrd_size;	/* size 0: none */
+	bool acpi;			/* acpi_rsdp_addr: the platform's */
+};
+
+/*
+ * (Re)write boot_params and the command line for the bzImage @img (@size
+ * bytes, loaded by axvm_load_image at @boot->kernel): the setup header
+ * copied from @img, then type_of_loader, loadflags, the command line,
+ * the initrd, the RSDP and the E820 map of @as's RAM minus the reserved
+ * ranges (loader_linux.c).
+ * Returns 0; -EINVAL/-ENOEXEC for an image axvm_load_image would refuse;
+ * -E2BIG for a command line over the kernel's cmdline_size or more than
+ * AXVM_LINUX_E820_MAX map entries; -EFAULT when the pages are not RAM;
+ * -ENOMEM.
+ */
+/* axvm_load_image's AXVM_IMAGE_BZIMAGE (loader_linux.c). */
+int axvm_linux_load(struct axvm_aspace *as, const void *img, size_t size,
+		    u64 gpa, u64 *entry, u32 *mode,
+		    struct axvm_boot_regs *regs);
+
+int axvm_linux_write_params(struct axvm_aspace *as, const void *img,
+			    size_t size, const struct axvm_linux_boot *boot);
+
+/*
+ * Where an initrd of @initrd_size bytes goes for the bzImage @img loaded
+ * at @kernel: *@gpa 0 asks for the highest page-aligned place in RAM
+ * below the kernel's initrd_addr_max and 4 GiB, above 1 MiB, clear of the
+ * kernel; a nonzero *@gpa is checked against the same rules.
+ * Returns 0; -EINVAL (a misaligned or bad *@gpa, an empty initrd);
+ * -ENOSPC when no such place exists.
+ */
+int axvm_linux_place_initrd(struct axvm_aspace *as, const void *img,
+			    size_t size, u64 kernel, u64 initrd_size, u64 *gpa);
 
 #endif /* AXVM_LOADER_H */

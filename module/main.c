@@ -55,6 +55,7 @@ long axvm_dev_check_extension(unsigned long cap)
 	case AXVM_CAP_QUERY_VM:
 	case AXVM_CAP_MULTIBOOT_MODULES:
 	case AXVM_CAP_AP_ENTRY:
+	case AXVM_CAP_IMAGE_BZIMAGE:
 		return 1;
 	case AXVM_CAP_PLATFORM_PC:
 	case AXVM_CAP_SET_GSI:

@@ -25,8 +25,19 @@ enum axvm_vcpu_next {
 	AXVM_VCPU_NEXT_WAIT,		/* not runnable (waits for SIPI) */
 };
 
+/* A guest-physical range [start, end). */
+struct axvm_gpa_range {
+	u64 start, end;
+};
+
 struct axvm_platform_ops {
 	const char *name;
+	/*
+	 * The MMIO windows the platform's devices own (IOAPIC, HPET,
+	 * LAPIC): never RAM. vm_config.c refuses a memory region over one.
+	 */
+	const struct axvm_gpa_range *mmio;
+	unsigned int nr_mmio;
 	/*
 	 * Build / free the VM's platform devices. May sleep. vm_destroy
 	 * comes before the vCPUs' vcpu_destroy: once it returns, nothing of

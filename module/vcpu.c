@@ -116,6 +116,7 @@ int axvm_vcpu_reset(struct axvm_vcpu *vcpu)
 			goto fail;
 		regs.rax = vm->boot_rax;
 		regs.rbx = vm->boot_rbx;
+		regs.rsi = vm->boot_rsi;
 		ret = vm->arch->set_regs(vcpu, &regs);
 		if (ret)
 			goto fail;

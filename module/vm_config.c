@@ -22,9 +22,9 @@ struct axvm_image_copy {
 	void *data;
 	size_t size;
 	u32 format;
-	u64 gpa;			/* a MODULE's, once placed */
+	u64 gpa;			/* MODULE, INITRD: once placed; BZIMAGE: the kernel's */
 	u64 end;			/* one past its highest byte */
-	char *cmdline;			/* MULTIBOOT, MODULE: or NULL */
+	char *cmdline;			/* MULTIBOOT, MODULE, BZIMAGE: or NULL */
 };
 
 void axvm_vm_free_images(struct axvm *vm)
@@ -80,12 +80,80 @@ static int vm_load_one(struct axvm *vm, struct axvm_image_copy *img,
 	if (ret)
 		return ret;
 	img->end = regs.end;
+	if (img->format == AXVM_IMAGE_BZIMAGE)
+		img->gpa = regs.load;
 	if (regs.set) {
 		vm->boot_regs_set = true;
+		vm->boot_linux_segs = regs.linux_segs;
 		vm->boot_rax = regs.rax;
 		vm->boot_rbx = regs.rbx;
+		vm->boot_rsi = regs.rsi;
 	}
 	return 0;
+}
+
+/* The last bzImage kernel among the images kept and @extra, or NULL. */
+static struct axvm_image_copy *vm_linux_kernel(struct axvm *vm,
+					       struct axvm_image_copy *extra)
+{
+	struct axvm_image_copy *img, *kernel = NULL;
+
+	list_for_each_entry(img, &vm->images, node)
+		if (img->format == AXVM_IMAGE_BZIMAGE)
+			kernel = img;
+	if (extra && extra->format == AXVM_IMAGE_BZIMAGE)
+		kernel = extra;
+	return kernel;
+}
+
+/*
+ * A bzImage kernel's boot_params, from the images kept and then @extra:
+ * the last kernel's command line, the initrd, the platform's ACPI tables.
+ * Nothing to do without a bzImage.
+ */
+static int vm_write_linux_params(struct axvm *vm,
+				 struct axvm_image_copy *extra)
+{
+	struct axvm_image_copy *kernel = vm_linux_kernel(vm, extra);
+	struct axvm_linux_boot boot = { .acpi = !!vm->platform };
+	struct axvm_image_copy *img;
+
+	if (!kernel)
+		return 0;
+	boot.kernel = kernel->gpa;
+	boot.cmdline = kernel->cmdline;
+	list_for_each_entry(img, &vm->images, node) {
+		if (img->format == AXVM_IMAGE_INITRD) {
+			boot.initrd = img->gpa;
+			boot.initrd_size = img->size;
+		}
+	}
+	if (extra && extra->format == AXVM_IMAGE_INITRD) {
+		boot.initrd = extra->gpa;
+		boot.initrd_size = extra->size;
+	}
+	return axvm_linux_write_params(&vm->aspace, kernel->data,
+				       kernel->size, &boot);
+}
+
+/* Where the initrd goes: by the bzImage loaded before it (loader.h). */
+static int vm_place_initrd(struct axvm *vm, struct axvm_image_copy *img)
+{
+	struct axvm_image_copy *kernel = vm_linux_kernel(vm, NULL), *prev;
+
+	if (!kernel) {
+		axvm_vm_warn(vm, "an initrd needs a bzImage kernel before it\n");
+		return -EINVAL;
+	}
+	list_for_each_entry(prev, &vm->images, node) {
+		if (prev->format == AXVM_IMAGE_INITRD) {
+			axvm_vm_warn(vm, "one initrd per VM\n");
+			return -EEXIST;
+		}
+	}
+	return axvm_linux_place_initrd(&vm->aspace, kernel->data,
+				       kernel->size, kernel->gpa, img->size,
+				       &img->gpa);
 }
 
 /* What @img adds to a Multiboot kernel's information. */
@@ -149,6 +217,23 @@ static int vm_place_module(struct axvm *vm, struct axvm_image_copy *img)
 	return 0;
 }
 
+/* RAM over the platform's MMIO would hide its devices: refused. */
+static int vm_check_platform_mmio(struct axvm *vm, u64 start, u64 end)
+{
+	const struct axvm_platform_ops *p = vm->platform;
+	unsigned int i;
+
+	for (i = 0; p && i < p->nr_mmio; i++) {
+		if (start < p->mmio[i].end && p->mmio[i].start < end) {
+			axvm_vm_warn(vm, "memory region %#llx-%#llx overlaps the platform's MMIO at %#llx-%#llx\n",
+				     start, end - 1, p->mmio[i].start,
+				     p->mmio[i].end - 1);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int axvm_vm_add_region(struct axvm *vm, const struct axvm_memory_region *r)
 {
 	u64 end;
@@ -174,6 +259,9 @@ int axvm_vm_add_region(struct axvm *vm, const struct axvm_memory_region *r)
 	ret = axvm_vm_lock_loading(vm);
 	if (ret)
 		return ret;
+	ret = vm_check_platform_mmio(vm, r->gpa, end);
+	if (ret)
+		goto out;
 	/* The limits first, so a refusal changes nothing. */
 	ret = axvm_vm_charge(vm, r->size);
 	if (ret)
@@ -261,14 +349,21 @@ int axvm_vm_load_image(struct axvm *vm, void *data, char *cmdline,
 	if (req->flags & ~AXVM_IMAGE_VALID_FLAGS || req->pad ||
 	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
 		return -EINVAL;
-	if (req->format > AXVM_IMAGE_MODULE)
+	if (req->format > AXVM_IMAGE_INITRD)
 		return -EINVAL;
-	/* Strings go to Multiboot kernels and modules; a module has no entry. */
+	/*
+	 * Strings go to Multiboot and Linux kernels and to modules; a
+	 * module or initrd has no entry; a bzImage goes where it says.
+	 */
 	if (cmdline && req->format != AXVM_IMAGE_MULTIBOOT &&
-	    req->format != AXVM_IMAGE_MODULE)
+	    req->format != AXVM_IMAGE_MODULE &&
+	    req->format != AXVM_IMAGE_BZIMAGE)
 		return -EINVAL;
-	if (req->format == AXVM_IMAGE_MODULE &&
+	if ((req->format == AXVM_IMAGE_MODULE ||
+	     req->format == AXVM_IMAGE_INITRD) &&
 	    (req->flags & AXVM_IMAGE_SET_ENTRY))
+		return -EINVAL;
+	if (req->format == AXVM_IMAGE_BZIMAGE && req->gpa)
 		return -EINVAL;
 	img = kzalloc(sizeof(*img), GFP_KERNEL_ACCOUNT);
 	if (!img)
@@ -283,6 +378,8 @@ int axvm_vm_load_image(struct axvm *vm, void *data, char *cmdline,
 		goto err_free_img;
 	if (req->format == AXVM_IMAGE_MODULE)
 		ret = vm_place_module(vm, img);
+	else if (req->format == AXVM_IMAGE_INITRD)
+		ret = vm_place_initrd(vm, img);
 	/* A raw image's entry is known up front: refuse before writing. */
 	if (req->format == AXVM_IMAGE_RAW &&
 	    (req->flags & AXVM_IMAGE_SET_ENTRY))
@@ -296,6 +393,8 @@ int axvm_vm_load_image(struct axvm *vm, void *data, char *cmdline,
 	if (!ret) {
 		img->cmdline = cmdline;
 		ret = vm_write_mb_info(vm, img);
+		if (!ret)
+			ret = vm_write_linux_params(vm, img);
 		if (ret)
 			img->cmdline = NULL;	/* the caller's again */
 	}
@@ -319,7 +418,8 @@ out_unlock:
 			    req->format, req->size, ret);
 		goto err_free_img;
 	}
-	req->entry = img->format == AXVM_IMAGE_MODULE ? img->gpa : entry;
+	req->entry = img->format == AXVM_IMAGE_MODULE ||
+		     img->format == AXVM_IMAGE_INITRD ? img->gpa : entry;
 	req->mode = mode;
 	return 0;
 
@@ -390,5 +490,8 @@ int axvm_vm_reload_images(struct axvm *vm)
 		if (ret)
 			return ret;
 	}
-	return vm_write_mb_info(vm, NULL);
+	ret = vm_write_mb_info(vm, NULL);
+	if (!ret)
+		ret = vm_write_linux_params(vm, NULL);
+	return ret;
 }

@@ -77,11 +77,20 @@ SYMBOLS = {
     # backend's instruction fetch, string I/O and nested page faults.
     "guest-memory": ["axvm_aspace_read", "axvm_aspace_write",
                      "axvm_aspace_is_ram", "axvm_aspace_handle_fault"],
-    # The PC's interrupt controllers (module/devices/), which the x86
-    # platform (arch/x86/pc.c) wires to the vCPUs.
+    # The PC's interrupt controllers, timers and ACPI hardware
+    # (module/devices/), which the x86 platform (arch/x86/pc.c,
+    # pc_firmware.c) wires to the vCPUs.
     "pc-devices": ["decl:module/devices/lapic.h",
                    "decl:module/devices/ioapic.h",
-                   "decl:module/devices/i8259.h"],
+                   "decl:module/devices/i8259.h",
+                   "decl:module/devices/i8254.h",
+                   "decl:module/devices/hpet.h",
+                   "decl:module/devices/mc146818.h",
+                   "decl:module/devices/acpi_pm.h"],
+    # What a platform (module/platform.h) asks of the VM around it: stop
+    # it (poweroff, reset), its RAM and devices for the firmware tables.
+    "platform-api": ["axvm_vm_stop_from_guest", "axvm_aspace_iterate_regions",
+                     "axvm_devset_for_each"],
     # The tracepoints of module/trace.h (the static call keys and
     # trampolines a tracepoint call site references).
     "tracepoints": [r"re:^(__tracepoint_|__SCK__tp_func_|__SCT__tp_func_)axvm_"],
@@ -99,8 +108,9 @@ MAY_USE = {
     "core": {"devices": ["device-api"]},
     "devices": {"core": ["device-api"]},
     "hal_linux": {"core": ["vcpu-api"]},
-    "arch_x86": {"core": ["vcpu-api", "guest-memory", "tracepoints"],
-                 "devices": ["pc-devices"]},
+    "arch_x86": {"core": ["vcpu-api", "guest-memory", "tracepoints",
+                          "platform-api"],
+                 "devices": ["pc-devices", "device-api"]},
     # Userspace links no kernel object.
     "axvmctl": {"libaxvm": ANY},
     "libaxvm": {},

@@ -584,8 +584,17 @@ static int pc_signal_msi(struct axvm *vm, u64 address, u32 data)
 	return 0;
 }
 
+/* What the PC's devices answer at: never RAM (docs/devices.md). */
+static const struct axvm_gpa_range pc_mmio[] = {
+	{ AXVM_IOAPIC_BASE, AXVM_IOAPIC_BASE + SZ_1M },
+	{ AXVM_HPET_BASE, AXVM_HPET_BASE + SZ_1K },
+	{ AXVM_LAPIC_DEFAULT_BASE, AXVM_LAPIC_DEFAULT_BASE + SZ_1M },
+};
+
 const struct axvm_platform_ops axvm_x86_pc_ops = {
 	.name		= "pc",
+	.mmio		= pc_mmio,
+	.nr_mmio	= ARRAY_SIZE(pc_mmio),
 	.vm_init	= pc_vm_init,
 	.vm_destroy	= pc_vm_destroy,
 	.vm_reset	= pc_vm_reset,

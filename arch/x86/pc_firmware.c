@@ -16,6 +16,12 @@
  *   say how much RAM and how many CPUs there are.
  * The BSP's local APIC state (LINT0 ExtINT) is the vCPU's (pc.c). A VM
  * without RAM at those addresses gets the chips' part only.
+ *
+ * A Linux bzImage (vm->boot_linux_segs) is entered past its real-mode
+ * setup code, which would have masked every 8259 input but the cascade
+ * (arch/x86/boot/pm.c, mask_all_interrupts): the timer is masked for it,
+ * as that code leaves it, so the BIOS tick at vector 0x08 cannot reach a
+ * kernel that has not reprogrammed the 8259s yet.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -65,6 +71,8 @@ static void pc_firmware_chips(struct axvm_pc *pc)
 		else
 			axvm_i8259_port_write(pc->pic, port, val);
 	}
+	if (pc->vm->boot_linux_segs)
+		axvm_i8259_port_write(pc->pic, AXVM_I8259_MASTER_DATA, 0xfb);
 }
 
 /*

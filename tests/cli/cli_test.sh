@@ -201,7 +201,7 @@ jc .arch string x86_64
 jc .capabilities array
 for c in vmm_mode managed_mode console dev_uart16550 dev_debug_exit image_elf \
 	 image_multiboot hw_virt platform_pc set_gsi signal_msi ap_entry \
-	 reset; do
+	 reset image_bzimage; do
 	jc .capabilities contains $c
 done
 
@@ -405,7 +405,7 @@ else
 	ok 1 "$MB exists"
 fi
 st "run: --cmdline with an ELF64 kernel" 125 $A run --kernel $T/elf64.bin --cmdline x
-has err 'run: .*--cmdline and --initrd need a Multiboot kernel' "run: says why"
+has err 'run: .*--cmdline and --initrd need a Multiboot kernel or a bzImage' "run: says why"
 st "run: --initrd with a raw image" 125 $A run --image $T/exit42.bin --initrd $T/two
 st "create: --cmdline with an ELF64 kernel" 1 $A create --kernel $T/elf64.bin --cmdline x
 st "run: a --cmdline of 2048 bytes" 125 $A run --kernel $T/mb.bin --cmdline "$LONG"

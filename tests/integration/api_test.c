@@ -76,6 +76,7 @@ static void test_extensions(int sys)
 		{ AXVM_CAP_IMAGE_MULTIBOOT, "IMAGE_MULTIBOOT" },
 		{ AXVM_CAP_CONSOLE, "CONSOLE" },
 		{ AXVM_CAP_QUERY_VM, "QUERY_VM" },
+		{ AXVM_CAP_IMAGE_BZIMAGE, "IMAGE_BZIMAGE" },
 	};
 	unsigned int i;
 

@@ -96,7 +96,7 @@ static void test_raw(void)
 
 	tap_errno(load(vm, &img, code, 0, AXVM_IMAGE_RAW, 0x100000, 0), EINVAL,
 		  "LOAD_IMAGE of 0 bytes: EINVAL");
-	tap_errno(load(vm, &img, code, sizeof(code), AXVM_IMAGE_MODULE + 1, 0x100000, 0), EINVAL,
+	tap_errno(load(vm, &img, code, sizeof(code), AXVM_IMAGE_INITRD + 1, 0x100000, 0), EINVAL,
 		  "LOAD_IMAGE of an unknown format: EINVAL");
 	tap_errno(load(vm, &img, code, sizeof(code), AXVM_IMAGE_RAW, 0x100000,
 		       1u << 1),

@@ -451,7 +451,7 @@ static void unknown_format_refused(struct kunit *test)
 	u8 *img = new_buf(test, 0x100);
 	struct outs o;
 
-	KUNIT_EXPECT_EQ(test, load(test, img, 0x100, AXVM_IMAGE_MODULE + 1,
+	KUNIT_EXPECT_EQ(test, load(test, img, 0x100, AXVM_IMAGE_INITRD + 1,
 				   SZ_1M, AXVM_MODE_LONG, &o), -EINVAL);
 	expect_untouched(test, &o, AXVM_MODE_LONG);
 	expect_fill(test, SZ_1M, 0, 0x100);

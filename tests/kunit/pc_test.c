@@ -13,6 +13,7 @@
 #include "vm.h"
 #include "mm.h"
 #include "pc.h"
+#include "loader.h"
 #include "fake_hal.h"
 #include "fake_arch.h"
 #include "suites.h"
@@ -576,6 +577,115 @@ static void pc_firmware_timer_and_ivt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, code[8], 0xcf);
 }
 
+/*
+ * RAM over the platform's MMIO (IOAPIC, HPET, LAPIC) would hide the
+ * devices: refused on a platform VM, below and above them accepted; a
+ * bare VM has no such windows.
+ */
+static void pc_ram_over_mmio_refused(struct kunit *test)
+{
+	static const struct { u64 gpa, size; int err; } c[] = {
+		{ 0, 0xc0000000ULL, 0 },
+		{ 0xfec00000ULL, SZ_4K, -EINVAL },	/* IOAPIC */
+		{ 0xfed00000ULL, SZ_4K, -EINVAL },	/* HPET */
+		{ 0xfee00000ULL, SZ_4K, -EINVAL },	/* LAPIC */
+		{ 0xf0000000ULL, SZ_256M, -EINVAL },	/* across them */
+		{ 0xfed01000ULL, SZ_4K, 0 },		/* between */
+		{ SZ_4G, SZ_1G, 0 },
+	};
+	struct pc_test *t = test->priv;
+	struct axvm_memory_region r = {
+		.flags = AXVM_MEM_READ | AXVM_MEM_WRITE,
+		.map_type = AXVM_MAP_ALLOC,
+	};
+	struct axvm *vm, *bare;
+	unsigned int i;
+
+	vm = axvm_fake_vm_new(test, t->fa, &t->fh->ops, AXVM_VM_PLATFORM_PC,
+			      1, NULL);
+	bare = axvm_fake_vm_new(test, t->fa, &t->fh->ops, 0, 1, NULL);
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		r.gpa = c[i].gpa;
+		r.size = c[i].size;
+		KUNIT_EXPECT_EQ_MSG(test, axvm_vm_add_region(vm, &r), c[i].err,
+				    "region %#llx+%#llx", r.gpa, r.size);
+	}
+	r.gpa = 0xfec00000ULL;
+	r.size = SZ_4K;
+	KUNIT_EXPECT_EQ(test, axvm_vm_add_region(bare, &r), 0);
+}
+
+/*
+ * A Linux bzImage and its initrd through LOAD_IMAGE on a platform VM:
+ * boot_params names the RSDP, RSI points at it, and RESTART writes the
+ * same boot_params again (the kernel and initrd where they were).
+ */
+static void pc_bzimage_reloads_on_restart(struct kunit *test)
+{
+	struct pc_test *t = test->priv;
+	struct axvm_memory_region r = {
+		.gpa = 0, .size = SZ_64M, .flags = AXVM_MEM_READ |
+		AXVM_MEM_WRITE | AXVM_MEM_EXEC, .map_type = AXVM_MAP_ALLOC,
+	};
+	struct axvm_image kreq = { .format = AXVM_IMAGE_BZIMAGE, .size = 0x1400,
+				   .flags = AXVM_IMAGE_SET_ENTRY };
+	struct axvm_image ireq = { .format = AXVM_IMAGE_INITRD, .size = 0x2000 };
+	u8 *k = kvzalloc(0x1400, GFP_KERNEL), *rd = kvzalloc(0x2000, GFP_KERNEL);
+	u8 *before = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	u8 *after = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	char *cmd = kstrdup("console=ttyS0", GFP_KERNEL);
+	u64 rsdp = 0;
+	struct axvm *vm;
+
+	KUNIT_ASSERT_TRUE(test, k && rd && before && after && cmd);
+	k[0x1f1] = 1;					/* setup_sects */
+	k[0x1f5] = 1;					/* syssize 0x100 */
+	k[0x201] = 0x66;
+	memcpy(k + 0x202, "HdrS", 4);
+	k[0x206] = 0x0f;				/* version 2.15 */
+	k[0x207] = 0x02;
+	k[0x211] = 1;					/* LOADED_HIGH */
+	k[0x22f] = 0x7f;				/* initrd_addr_max */
+	k[0x232] = 0x20;				/* alignment 2 MiB */
+	k[0x234] = 1;					/* relocatable */
+	k[0x236] = 1;					/* XLF_KERNEL_64 */
+	k[0x239] = 0x08;				/* cmdline_size */
+	k[0x25a] = 0x00;
+	k[0x25b] = 0x01;				/* pref 16 MiB */
+	k[0x262] = 0x40;				/* init_size 4 MiB */
+	vm = axvm_fake_vm_new(test, t->fa, &t->fh->ops, AXVM_VM_PLATFORM_PC,
+			      1, NULL);
+	KUNIT_ASSERT_EQ(test, axvm_vm_add_region(vm, &r), 0);
+	KUNIT_ASSERT_EQ(test, axvm_vm_load_image(vm, k, cmd, &kreq), 0);
+	KUNIT_EXPECT_EQ(test, kreq.entry, (u64)SZ_16M + 0x200);
+	KUNIT_EXPECT_EQ(test, kreq.mode, (u32)AXVM_MODE_LONG);
+	KUNIT_ASSERT_EQ(test, axvm_vm_load_image(vm, rd, NULL, &ireq), 0);
+	KUNIT_EXPECT_EQ(test, ireq.entry, (u64)SZ_64M - 0x2000);
+	KUNIT_EXPECT_TRUE(test, vm->boot_linux_segs);
+	axvm_fake_vm_finalize(test, vm);
+	KUNIT_EXPECT_EQ(test, axvm_fake_vcpu(vm->vcpus[0])->regs.rsi,
+			AXVM_LINUX_PARAMS_GPA);
+	KUNIT_ASSERT_EQ(test, axvm_aspace_read(&vm->aspace,
+					       AXVM_LINUX_PARAMS_GPA, before,
+					       PAGE_SIZE), 0);
+	memcpy(&rsdp, before + 0x70, sizeof(rsdp));
+	KUNIT_EXPECT_EQ(test, rsdp, AXVM_LINUX_RSDP_GPA);
+
+	KUNIT_ASSERT_EQ(test, axvm_vm_start(vm), 0);
+	KUNIT_ASSERT_EQ(test, axvm_aspace_write(&vm->aspace,
+						AXVM_LINUX_PARAMS_GPA, "junk",
+						4), 0);
+	KUNIT_ASSERT_EQ(test, axvm_vm_stop(vm), 0);
+	KUNIT_ASSERT_EQ(test, axvm_vm_restart(vm), 0);
+	KUNIT_ASSERT_EQ(test, axvm_aspace_read(&vm->aspace,
+					       AXVM_LINUX_PARAMS_GPA, after,
+					       PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, axvm_fake_vcpu(vm->vcpus[0])->regs.rsi,
+			AXVM_LINUX_PARAMS_GPA);
+	KUNIT_ASSERT_EQ(test, axvm_vm_stop(vm), 0);
+}
+
 static struct kunit_case pc_cases[] = {
 	KUNIT_CASE(pc_bsp_runs_aps_wait_for_sipi),
 	KUNIT_CASE(pc_init_sipi_starts_ap_in_real_mode),
@@ -596,6 +706,8 @@ static struct kunit_case pc_cases[] = {
 	KUNIT_CASE(pc_firmware_tables),
 	KUNIT_CASE(pc_no_ram_no_tables),
 	KUNIT_CASE(pc_firmware_timer_and_ivt),
+	KUNIT_CASE(pc_ram_over_mmio_refused),
+	KUNIT_CASE(pc_bzimage_reloads_on_restart),
 	{}
 };
 

@@ -320,7 +320,7 @@ static const struct image_case image_cases[] = {
 	{ "pad set", { .gpa = 0x100000, .pad = 1 }, "hello", -EINVAL },
 	{ "reserved set", { .gpa = 0x100000, .reserved = { 1 } }, "hello",
 	  -EINVAL },
-	{ "unknown format", { .gpa = 0x100000, .format = AXVM_IMAGE_MODULE + 1 }, "hello",
+	{ "unknown format", { .gpa = 0x100000, .format = AXVM_IMAGE_INITRD + 1 }, "hello",
 	  -EINVAL },
 	{ "raw outside RAM", { .gpa = SZ_4M }, "hello", -EFAULT },
 	{ "raw running off the end of RAM", { .gpa = SZ_2M - 2 }, "hello",
@@ -331,6 +331,15 @@ static const struct image_case image_cases[] = {
 	  -ENOEXEC },
 	{ "Multiboot without a header", { .format = AXVM_IMAGE_MULTIBOOT },
 	  "hello world", -ENOEXEC },
+	{ "bzImage without HdrS", { .format = AXVM_IMAGE_BZIMAGE },
+	  "hello world", -ENOEXEC },
+	{ "bzImage at a gpa", { .format = AXVM_IMAGE_BZIMAGE,
+				.gpa = 0x100000 }, "hello world", -EINVAL },
+	{ "initrd without a bzImage", { .format = AXVM_IMAGE_INITRD },
+	  "hello world", -EINVAL },
+	{ "initrd with SET_ENTRY", { .format = AXVM_IMAGE_INITRD,
+				     .flags = AXVM_IMAGE_SET_ENTRY },
+	  "hello world", -EINVAL },
 };
 
 static void image_desc(const struct image_case *c, char *desc)
@@ -676,6 +685,8 @@ static const struct system_case system_cases[] = {
 	  1 },
 	{ "CHECK_EXTENSION MANAGED_MODE", AXVM_CHECK_EXTENSION,
 	  AXVM_CAP_MANAGED_MODE, 1 },
+	{ "CHECK_EXTENSION IMAGE_BZIMAGE", AXVM_CHECK_EXTENSION,
+	  AXVM_CAP_IMAGE_BZIMAGE, 1 },
 	{ "CHECK_EXTENSION DEV_UART16550", AXVM_CHECK_EXTENSION,
 	  AXVM_CAP_DEV_UART16550, 1 },
 	{ "CHECK_EXTENSION DEV_DEBUG_EXIT", AXVM_CHECK_EXTENSION,

@@ -189,6 +189,7 @@ struct vm {
 	char label[AXVM_NAME_LEN + 16];	/* "vm hello" / "vm 3", for messages */
 	uint64_t entry;
 	uint32_t mode;
+	bool platform_pc;		/* created with AXVM_VM_PLATFORM_PC */
 };
 
 /*

@@ -428,7 +428,8 @@ static long vm_ioctl(struct fvm *v, unsigned long req, unsigned long arg)
 		     im->cmdline ? (const char *)(uintptr_t)im->cmdline : "");
 		if (im->format != AXVM_IMAGE_RAW) {
 			im->entry = 0x200000;
-			im->mode = im->format == AXVM_IMAGE_ELF ?
+			im->mode = im->format == AXVM_IMAGE_ELF ||
+				   im->format == AXVM_IMAGE_BZIMAGE ?
 				   AXVM_MODE_LONG : AXVM_MODE_PROTECTED;
 		}
 		return 0;

@@ -282,6 +282,7 @@ const struct cap_desc axvm_caps[] = {
 	{ AXVM_CAP_SIGNAL_MSI, "signal_msi", false },
 	{ AXVM_CAP_AP_ENTRY, "ap_entry", false },
 	{ AXVM_CAP_RESET, "reset", false },
+	{ AXVM_CAP_IMAGE_BZIMAGE, "image_bzimage", false },
 };
 const size_t axvm_nr_caps = ARRAY_SIZE(axvm_caps);
 

@@ -173,6 +173,7 @@ static void test_caps(void)
 		{ AXVM_CAP_SIGNAL_MSI, "signal_msi" },
 		{ AXVM_CAP_AP_ENTRY, "ap_entry" },
 		{ AXVM_CAP_RESET, "reset" },
+		{ AXVM_CAP_IMAGE_BZIMAGE, "image_bzimage" },
 	};
 	unsigned int seen[AXVM_CAP_NR] = { 0 };
 	bool once = true;

@@ -171,6 +171,30 @@ ok $? "run: the kernel with its cmdline, then each module with its name"
 status "run: --cmdline with an ELF64" 125 $A run --kernel "$T/k.elf" --cmdline x
 has err 'need a Multiboot kernel' "run: says --cmdline needs Multiboot"
 status "run: --initrd with a raw image" 125 $A run --image $G --initrd "$T/env"
+
+# A bzImage ("HdrS" at 0x202): its format, its cmdline, one initrd.
+head -c 1024 /dev/zero > "$T/bz"
+printf 'HdrS' | dd of="$T/bz" bs=1 seek=514 conv=notrunc 2>/dev/null
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: a bzImage with --initrd, --cmdline" 1 \
+	$A run --kernel "$T/bz" --initrd "$T/env" --cmdline "console=ttyS0"
+grep LOAD_IMAGE "$T/log" > "$T/loads"
+printf '%s\n' "LOAD_IMAGE format=4 flags=1 gpa=0 size=1024 cmdline=console=ttyS0" \
+	"LOAD_IMAGE format=5 flags=0 gpa=0 size=10" | cmp -s - "$T/loads"
+ok $? "run: the bzImage with its cmdline, then its initrd"
+status "run: a bzImage takes one initrd" 125 \
+	$A run --kernel "$T/bz" --initrd "$T/env" --initrd "$T/env"
+has err 'one --initrd' "run: says a bzImage takes one initrd"
+# A PC VM of 4 GiB: 3 GiB low, the rest at 4 GiB; a bare VM as given.
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: --memory 4G on the PC" 1 \
+	$A run --kernel "$T/bz" --memory 4G
+has log 'SET_MEMORY_REGION gpa=0 size=c0000000 ' "run: 4G: 3 GiB below the hole"
+has log 'SET_MEMORY_REGION gpa=100000000 size=40000000 ' "run: 4G: 1 GiB at 4 GiB"
+rm -f "$T/log"
+FAKE_LOG=$T/log FAKE_SCRIPT='down:1' status "run: --memory 4G, bare" 1 \
+	$A run --kernel "$T/bz" --memory 4G --platform none
+has log 'SET_MEMORY_REGION gpa=0 size=100000000 ' "run: 4G bare: one region"
 status "run: a missing --initrd" 125 $A run --kernel "$T/mb.elf" --initrd "$T/nope"
 has err "$T/nope" "run: names the missing module"
 L=$(head -c 2048 /dev/zero | tr '\0' x)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * axvmctl: turn a finished struct vm_config into a VM in state
- * "loaded": CREATE_VM, SET_MEMORY_REGION for each region, ADD_DEVICE
+ * "loaded": CREATE_VM, SET_MEMORY_REGION for each region (on a PC-platform
+ * VM, RAM that would cross PC_LOWMEM_TOP continues at 4 GiB), ADD_DEVICE
  * for each device, LOAD_IMAGE (the kernel, with its command line),
- * SET_ENTRY (and the APs' entry), LOAD_IMAGE of each Multiboot module,
+ * SET_ENTRY (and the APs' entry), LOAD_IMAGE of each Multiboot module
+ * (or of a bzImage's initrd),
  * CREATE_VCPU for each vCPU, FINALIZE, each through libaxvm. Shared by
  * run (VMM mode: the vCPUs' run structures are mapped) and create
  * (managed mode).
@@ -22,6 +24,14 @@
 #define RAW_GPA_DEFAULT		0x100000ULL
 #define RAW_GPA_REAL		0x7c00ULL
 #define REAL_MODE_LIMIT		0x10000ULL
+/*
+ * The PC platform's RAM below 4 GiB ends here (as QEMU's pc machine with
+ * 3.5 GiB or more): [3 GiB, 4 GiB) is left to MMIO (the PCI hole, the
+ * IOAPIC, HPET and LAPIC), and the RAM a region would have had there
+ * continues at 4 GiB.
+ */
+#define PC_LOWMEM_TOP		0xc0000000ULL
+#define PC_HIGHMEM_BASE		0x100000000ULL
 
 static void vm_init(struct vm *vm)
 {
@@ -53,25 +63,50 @@ static int read_file(const char *path, const char *op, struct file *f)
 
 /*
  * Pick the format: the caller's choice, checked against the file; a
- * command line and modules only for a Multiboot kernel.
+ * command line and modules only for a Multiboot kernel or a bzImage (one
+ * initrd).
  */
 static int image_format(const struct vm_config *cfg, const struct file *f,
 			const char *op, uint32_t *format)
 {
 	*format = axvm_image_format(f->buf, f->size);
 	if (cfg->image_kind == IMAGE_ELF && *format == AXVM_IMAGE_RAW) {
-		errf("%s: %s: not an ELF file", op, cfg->image);
+		errf("%s: %s: not an ELF file or a bzImage", op, cfg->image);
 		return -1;
 	}
 	if (cfg->image_kind == IMAGE_RAW)
 		*format = AXVM_IMAGE_RAW;
 	if ((cfg->cmdline[0] || cfg->nr_modules) &&
-	    *format != AXVM_IMAGE_MULTIBOOT) {
-		errf("%s: %s: --cmdline and --initrd need a Multiboot kernel (bzImage support comes later)",
+	    *format != AXVM_IMAGE_MULTIBOOT && *format != AXVM_IMAGE_BZIMAGE) {
+		errf("%s: %s: --cmdline and --initrd need a Multiboot kernel or a bzImage",
 		     op, cfg->image);
 		return -1;
 	}
+	if (*format == AXVM_IMAGE_BZIMAGE && cfg->nr_modules > 1) {
+		errf("%s: %s: a bzImage takes one --initrd, not %u", op,
+		     cfg->image, cfg->nr_modules);
+		return -1;
+	}
 	return 0;
+}
+
+/*
+ * On a PC-platform VM, @r as the guest gets it: the part of a region
+ * from below PC_LOWMEM_TOP past it moves to 4 GiB (*@high, size 0 when
+ * none).
+ */
+static void pc_split_region(const struct vm *vm,
+			    struct axvm_memory_region *r,
+			    struct axvm_memory_region *high)
+{
+	*high = *r;
+	high->size = 0;
+	if (!vm->platform_pc || r->gpa >= PC_LOWMEM_TOP ||
+	    r->gpa + r->size <= PC_LOWMEM_TOP)
+		return;
+	high->gpa = PC_HIGHMEM_BASE;
+	high->size = r->gpa + r->size - PC_LOWMEM_TOP;
+	r->size = PC_LOWMEM_TOP - r->gpa;
 }
 
 static int add_regions(const struct vm_config *cfg, const char *op,
@@ -80,10 +115,14 @@ static int add_regions(const struct vm_config *cfg, const char *op,
 	unsigned int i;
 	char sz[24];
 
-	for (i = 0; i < cfg->nr_regions; i++) {
-		const struct axvm_memory_region *r = &cfg->regions[i];
+	for (i = 0; i < cfg->nr_regions * 2; i++) {
+		struct axvm_memory_region part[2];
+		const struct axvm_memory_region *r;
 
-		if (!axvm_vm__add_region(&vm->ax, r))
+		part[0] = cfg->regions[i / 2];
+		pc_split_region(vm, &part[0], &part[1]);
+		r = &part[i % 2];
+		if (!r->size || !axvm_vm__add_region(&vm->ax, r))
 			continue;
 		format_size(r->size, sz, sizeof(sz));
 		errnof(errno, "%s: %s: set memory region 0x%llx size %s (%s)",
@@ -145,6 +184,12 @@ static int load_image(const struct vm_config *cfg, const struct file *f,
 	uint64_t entry;
 	uint32_t mode = 0;
 
+	if (format == AXVM_IMAGE_BZIMAGE &&
+	    !has_cap(vm, AXVM_CAP_IMAGE_BZIMAGE)) {
+		errf("%s: %s: %s is a bzImage, which needs the capability image_bzimage, which this axvm module lacks",
+		     op, vm->label, cfg->image);
+		return -1;
+	}
 	if (format == AXVM_IMAGE_RAW) {
 		mode = cfg->mode < 0 ? AXVM_MODE_LONG : (uint32_t)cfg->mode;
 		im.gpa = cfg->has_load_addr ? cfg->load_addr :
@@ -200,12 +245,21 @@ static int set_ap_entry(const struct vm_config *cfg, const char *op,
 /*
  * The Multiboot modules, in order: the first at module_addr (0: on the
  * page after the kernel), each other on the page after the one before.
+ * A bzImage's initrd at module_addr (0: as high as the kernel allows).
  */
 static int load_modules(const struct vm_config *cfg, const struct file *mods,
-			const char *op, struct vm *vm)
+			uint32_t format, const char *op, struct vm *vm)
 {
 	unsigned int i;
 
+	if (format == AXVM_IMAGE_BZIMAGE && cfg->nr_modules) {
+		if (!axvm_vm__load_initrd(&vm->ax, cfg->module_addr,
+					  mods[0].buf, mods[0].size))
+			return 0;
+		errnof(errno, "%s: %s: load initrd %s", op, vm->label,
+		       cfg->modules[0]);
+		return -1;
+	}
 	for (i = 0; i < cfg->nr_modules; i++) {
 		if (!axvm_vm__load_module(&vm->ax, i ? 0 : cfg->module_addr,
 					  mods[i].buf, mods[i].size,
@@ -277,6 +331,7 @@ static int create_vm(const struct vm_config *cfg, bool managed,
 	    no_reboot_flag(cfg, managed, op, vm, &no_reboot))
 		return -1;
 	cv.flags |= platform | no_reboot;
+	vm->platform_pc = platform;
 	if (managed)
 		for (i = 0; i < cfg->nr_pcpu_sets; i++)
 			cv.pcpu_sets[i] = cfg->pcpu_sets[i];
@@ -338,7 +393,7 @@ int vm_build(const struct vm_config *cfg, bool managed, const char *op,
 	    add_devices(cfg, op, vm) ||
 	    load_image(cfg, &img, format, op, vm) ||
 	    set_ap_entry(cfg, op, vm) ||
-	    load_modules(cfg, mods, op, vm) ||
+	    load_modules(cfg, mods, format, op, vm) ||
 	    create_vcpus(cfg, op, vm))
 		goto err_destroy;
 	if (axvm_vm__finalize(&vm->ax)) {

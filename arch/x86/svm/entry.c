@@ -24,6 +24,11 @@
  *   +0x2000  PDPT: four entries
  *   +0x3000  four page directories, to the end of the window
  * Protected mode leaves +0x1000 on to the loader (Multiboot info).
+ *
+ * A Linux bzImage (vm->boot_linux_segs) asks for the boot protocol's
+ * selectors instead (boot.rst: __BOOT_CS 0x10, __BOOT_DS 0x18): the GDT
+ * is then null, 0x08 the other code, 0x10 code of the mode, 0x18 flat
+ * data; CS 0x10, DS = ES = SS = FS = GS 0x18.
  */
 #include <linux/slab.h>
 #include <asm/fpu/api.h>
@@ -58,15 +63,21 @@ static_assert(AXVM_LOADER_PT_OFF + 0x2000 + 4 * 0x1000 == AXVM_LOADER_WIN_SIZE);
 #define PTE_RW		0x2ULL
 #define PTE_PS		0x80ULL
 
+/* The selectors of the mode's code and of data in that GDT. */
+#define SEL_CODE(vm)	((vm)->boot_linux_segs ? 0x10 : 0x08)
+#define SEL_DATA(vm)	((vm)->boot_linux_segs ? 0x18 : 0x10)
+
 static int axvm_svm_write_gdt(struct axvm *vm, u32 mode)
 {
-	u64 gdt[4] = {
-		0,
-		mode == AXVM_MODE_LONG ? GDT_CODE64 : GDT_CODE32,
-		GDT_DATA,
-		mode == AXVM_MODE_LONG ? GDT_CODE32 : GDT_CODE64,
-	};
+	u64 code = mode == AXVM_MODE_LONG ? GDT_CODE64 : GDT_CODE32;
+	u64 other = mode == AXVM_MODE_LONG ? GDT_CODE32 : GDT_CODE64;
+	u64 gdt[4] = { 0, code, GDT_DATA, other };
 
+	if (vm->boot_linux_segs) {
+		gdt[1] = other;
+		gdt[2] = code;
+		gdt[3] = GDT_DATA;
+	}
 	return axvm_aspace_write(&vm->aspace, ENTRY_GDT(vm), gdt, sizeof(gdt));
 }
 
@@ -186,15 +197,15 @@ int axvm_svm_vcpu_reset(struct axvm_vcpu *vcpu, u64 entry, u32 mode)
 		save->efer = EFER_SVME;
 		break;
 	case AXVM_MODE_PROTECTED:
-		axvm_svm_set_segs(save, 0x08, ATTR_CODE32, 0x10, ATTR_DATA32,
-			     0xffffffff);
+		axvm_svm_set_segs(save, SEL_CODE(vm), ATTR_CODE32, SEL_DATA(vm),
+				  ATTR_DATA32, 0xffffffff);
 		save->gdtr = (struct vmcb_seg){ .base = ENTRY_GDT(vm), .limit = 31 };
 		save->cr0 = X86_CR0_PE | X86_CR0_ET;
 		save->efer = EFER_SVME;
 		break;
 	case AXVM_MODE_LONG:
-		axvm_svm_set_segs(save, 0x08, ATTR_CODE64, 0x10, ATTR_DATA32,
-			     0xffffffff);
+		axvm_svm_set_segs(save, SEL_CODE(vm), ATTR_CODE64, SEL_DATA(vm),
+				  ATTR_DATA32, 0xffffffff);
 		save->gdtr = (struct vmcb_seg){ .base = ENTRY_GDT(vm), .limit = 31 };
 		save->cr0 = X86_CR0_PG | X86_CR0_WP | X86_CR0_NE | X86_CR0_ET |
 			    X86_CR0_MP | X86_CR0_PE;

@@ -72,7 +72,8 @@
 #define AXVM_CAP_AP_ENTRY	17	/* AXVM_ENTRY_AP */
 /* guest resets and poweroffs: AXVM_STOP_RESET, AXVM_EXIT_RESET, NO_REBOOT */
 #define AXVM_CAP_RESET		18
-#define AXVM_CAP_NR		19	/* one past the last */
+#define AXVM_CAP_IMAGE_BZIMAGE	19	/* AXVM_IMAGE_BZIMAGE, AXVM_IMAGE_INITRD */
+#define AXVM_CAP_NR		20	/* one past the last */
 
 #define AXVM_VM_MANAGED		(1u << 0)	/* else VMM mode */
 /*
@@ -218,6 +219,20 @@ struct axvm_guest_access {
  * the kernel (AXVM_IMAGE_MULTIBOOT) gets.
  */
 #define AXVM_IMAGE_MODULE	3
+/*
+ * A Linux/x86 bzImage (Documentation/arch/x86/boot.rst, protocol 2.06 or
+ * later): the protected-mode kernel where its header allows, boot_params
+ * (the setup header, the E820 map, the command line, the initrd) written
+ * by the loader; entered at the 64-bit entry (or the 32-bit one for a
+ * kernel without XLF_KERNEL_64) with RSI = boot_params. gpa must be 0.
+ */
+#define AXVM_IMAGE_BZIMAGE	4
+/*
+ * The bzImage kernel's initrd, loaded after it: at gpa (page aligned),
+ * or with gpa 0 as high as the kernel's initrd_addr_max and the RAM below
+ * 4 GiB allow. One per VM; it has no string.
+ */
+#define AXVM_IMAGE_INITRD	5
 /* Longest string an image may carry, NUL included. */
 #define AXVM_CMDLINE_MAX	2048
 
@@ -240,8 +255,8 @@ struct axvm_image {
 	__u32 pad;
 	/*
 	 * 0, or a user pointer to a NUL-terminated string (AXVM_CAP_
-	 * MULTIBOOT_MODULES): the command line of a MULTIBOOT kernel, the
-	 * string of a MODULE; refused for the other formats.
+	 * MULTIBOOT_MODULES): the command line of a MULTIBOOT or BZIMAGE
+	 * kernel, the string of a MODULE; refused for the other formats.
 	 */
 	__u64 cmdline;
 	__u64 reserved[1];

@@ -122,6 +122,13 @@ int axvm_vm__load_raw(struct axvm_vm *vm, uint64_t gpa, const void *buf,
  */
 int axvm_vm__load_module(struct axvm_vm *vm, uint64_t gpa, const void *buf,
 			 size_t size, const char *string);
+/*
+ * A bzImage kernel's initrd (AXVM_IMAGE_INITRD, AXVM_CAP_IMAGE_BZIMAGE),
+ * after the kernel: at @gpa (4 KiB aligned), or with @gpa 0 as high as
+ * the kernel and RAM allow.
+ */
+int axvm_vm__load_initrd(struct axvm_vm *vm, uint64_t gpa, const void *buf,
+			 size_t size);
 /* AXVM_SET_ENTRY: every vCPU starts at @entry in @mode (AXVM_MODE_*). */
 int axvm_vm__set_entry(struct axvm_vm *vm, uint64_t entry, uint32_t mode);
 /*
@@ -208,6 +215,8 @@ int axvm_image_read(const char *path, void **buf, size_t *size);
 bool axvm_image_is_elf(const void *buf, size_t size);
 /* A valid Multiboot v1 header in the first 8 KiB. */
 bool axvm_image_is_multiboot(const void *buf, size_t size);
+/* A Linux/x86 boot protocol image: "HdrS" at 0x202. */
+bool axvm_image_is_bzimage(const void *buf, size_t size);
 /* The AXVM_IMAGE_* AXVM_LOAD_IMAGE takes these bytes as. */
 uint32_t axvm_image_format(const void *buf, size_t size);
 

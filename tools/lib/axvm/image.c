@@ -4,7 +4,7 @@
  * here a file is read and its format told: an ELF by its magic, and a
  * Multiboot v1 kernel (an ELF32, for our loader) by the header the spec
  * puts in its first 8 KiB (magic, flags, checksum summing to zero,
- * 4-byte aligned).
+ * 4-byte aligned), a Linux bzImage by "HdrS" at 0x202 (boot.rst).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +17,7 @@
 #define IMAGE_MAX_BYTES		(1ULL << 32)
 #define MULTIBOOT_MAGIC		0x1BADB002u
 #define MULTIBOOT_SEARCH	8192
+#define BZIMAGE_MAGIC_OFF	0x202
 
 bool axvm_image_is_elf(const void *buf, size_t size)
 {
@@ -37,8 +38,16 @@ bool axvm_image_is_multiboot(const void *buf, size_t size)
 	return false;
 }
 
+bool axvm_image_is_bzimage(const void *buf, size_t size)
+{
+	return size >= BZIMAGE_MAGIC_OFF + 4 &&
+	       !memcmp((const char *)buf + BZIMAGE_MAGIC_OFF, "HdrS", 4);
+}
+
 uint32_t axvm_image_format(const void *buf, size_t size)
 {
+	if (axvm_image_is_bzimage(buf, size))
+		return AXVM_IMAGE_BZIMAGE;
 	if (!axvm_image_is_elf(buf, size))
 		return AXVM_IMAGE_RAW;
 	return axvm_image_is_multiboot(buf, size) ? AXVM_IMAGE_MULTIBOOT :

@@ -133,6 +133,12 @@ int axvm_vm__load_module(struct axvm_vm *vm, uint64_t gpa, const void *buf,
 	return load_at(vm, AXVM_IMAGE_MODULE, gpa, buf, size, string);
 }
 
+int axvm_vm__load_initrd(struct axvm_vm *vm, uint64_t gpa, const void *buf,
+			 size_t size)
+{
+	return load_at(vm, AXVM_IMAGE_INITRD, gpa, buf, size, NULL);
+}
+
 int axvm_vm__set_entry(struct axvm_vm *vm, uint64_t entry, uint32_t mode)
 {
 	struct axvm_entry e = { .entry = entry, .mode = mode };
