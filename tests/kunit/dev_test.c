@@ -548,7 +548,7 @@ static int each_fn(void *ctx, const struct axvm_device_inst *dev)
 }
 
 /* Every device once: port space first, by address in each space. */
-static void dev_for_each_order(struct kunit *test)
+static void dev_iterate_in_order(struct kunit *test)
 {
 	struct dev_rec *r = test->priv;
 	struct each_rec e = {};
@@ -567,7 +567,8 @@ static void dev_for_each_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, e.base[1], 0x3f8ULL);
 	KUNIT_EXPECT_EQ(test, e.base[2], 0x1000ULL);
 	/* A nonzero result stops the walk and is returned. */
-	e = (struct each_rec){ .stop_at = 2 };
+	memset(&e, 0, sizeof(e));
+	e.stop_at = 2;
 	KUNIT_EXPECT_EQ(test, axvm_devset_for_each(&r->set, each_fn, &e),
 			-EEXIST);
 	KUNIT_EXPECT_EQ(test, e.nr, 2u);
@@ -744,7 +745,7 @@ static struct kunit_case dev_cases[] = {
 	KUNIT_CASE(dev_access_top_of_space),
 	KUNIT_CASE(dev_miss),
 	KUNIT_CASE(dev_console_input_first_taker),
-	KUNIT_CASE(dev_for_each_order),
+	KUNIT_CASE(dev_iterate_in_order),
 	KUNIT_CASE(dev_limit),
 	KUNIT_CASE(dev_reset),
 	KUNIT_CASE(dev_destroy),
