@@ -529,13 +529,18 @@ static void pit(void)
 	outb(0x61, (inb(0x61) & ~0x02) | 0x01);	/* gate on, speaker off */
 	outb(0x43, 0xb0);		/* channel 2, lo/hi, mode 0, binary */
 	outb(0x42, latch & 0xff);
-	outb(0x42, latch >> 8);
+	/*
+	 * The count starts with its high byte: read the clock before it
+	 * and after OUT, so host delays lengthen the time measured, never
+	 * shorten it (the bound below is a floor).
+	 */
 	t0 = pm_now();
+	outb(0x42, latch >> 8);
 	if (inb(0x61) & 0x20)
 		fail("channel 2 OUT high right after the count");
 	do {
-		t = pm_now() - t0;
 		high = inb(0x61) & 0x20;
+		t = pm_now() - t0;
 	} while (!high && t < ms_to_pm(1000));
 	outb(0x61, inb(0x61) & ~0x03);
 	check_delay("pit channel 2", high ? t : 0, 50);
