@@ -180,15 +180,19 @@ static void pc_reset(void *ctx)
 
 static void pc_free(struct axvm_pc *pc)
 {
-	/* The timers first: their callbacks reach the interrupt chips. */
+	/*
+	 * The timers first: their callbacks reach the interrupt chips,
+	 * and the PIT's and the RTC's ask the HPET whether its legacy
+	 * route cuts them off, so the HPET goes after them.
+	 */
 	if (!IS_ERR_OR_NULL(pc->pm))
 		axvm_acpi_pm_destroy(pc->pm);
 	if (!IS_ERR_OR_NULL(pc->rtc))
 		axvm_rtc_destroy(pc->rtc);
-	if (!IS_ERR_OR_NULL(pc->hpet))
-		axvm_hpet_destroy(pc->hpet);
 	if (!IS_ERR_OR_NULL(pc->pit))
 		axvm_i8254_destroy(pc->pit);
+	if (!IS_ERR_OR_NULL(pc->hpet))
+		axvm_hpet_destroy(pc->hpet);
 	if (!IS_ERR_OR_NULL(pc->pic))
 		axvm_i8259_destroy(pc->pic);
 	if (!IS_ERR_OR_NULL(pc->ioapic))
