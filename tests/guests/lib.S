@@ -147,20 +147,7 @@ common_handler:
 	add $16, %rsp
 	iretq
 
-	.balign 16
-stubs:
-	.set vec, 0
-	.rept 256
-	.balign 16
-	.if (vec == 8) || ((vec >= 10) && (vec <= 14)) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
-	pushq $vec
-	.else
-	pushq $0
-	pushq $vec
-	.endif
-	jmp common_handler
-	.set vec, vec + 1
-	.endr
+	IDT_STUBS common_handler
 
 	.balign 8
 skip_len:	.quad 0
